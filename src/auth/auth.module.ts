@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth.guard';
+import { AuthRepository } from './auth.repository';
+import { AuthService } from './auth.service';
+import { SupabaseJwtVerifier } from './supabase-jwt.verifier';
+
+@Global()
+@Module({
+  providers: [AuthRepository, AuthService, SupabaseJwtVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,2 @@
+/** Injection token of the Kysely instance. */
+export const KYSELY = Symbol('KYSELY');

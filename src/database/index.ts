@@ -1,0 +1,2 @@
+export { KYSELY } from './database.constants';
+export type { Database } from './database.types';

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+import type { DomainEvent, NewDomainEvent } from './domain-events';
+
+/** How many events each customer's stream keeps for Last-Event-ID resumption. */
+export const EVENT_HISTORY = 1_000;
+
+/**
+ * Publishes domain events once, through Redis, so every API replica can serve them:
+ * each customer has a capped stream (history for SSE resume); subscribers read the streams.
+ */
+@Injectable()
+export class EventsService {
+  private readonly logger = new Logger(EventsService.name);
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.prefix = `${config.get('BULLMQ_PREFIX')}:events`;
+  }
+
+  streamKey(customerId: string): string {
+    return `${this.prefix}:${customerId}`;
+  }
+
+  /** Returns the stream id of the event, or null when Redis is unavailable (logged, not thrown). */
+  async publish(event: NewDomainEvent): Promise<string | null> {
+    const full: DomainEvent = { ...event, at: event.at ?? new Date().toISOString() };
+    try {
+      return await this.redis.xadd(
+        this.streamKey(full.customerId),
+        'MAXLEN',
+        '~',
+        String(EVENT_HISTORY),
+        '*',
+        'event',
+        JSON.stringify(full),
+      );
+    } catch (err) {
+      // Events are notifications; the database already holds the change.
+      this.logger.warn({ err, type: full.type, customerId: full.customerId }, 'event not published');
+      return null;
+    }
+  }
+
+  async publishAll(events: NewDomainEvent[]): Promise<void> {
+    await Promise.all(events.map((e) => this.publish(e)));
+  }
+}

@@ -1,0 +1,6 @@
+export interface RouteDecision {
+  veId: string;
+  agentName: string;
+  reason: string;
+  source: 'agent' | 'rules';
+}

@@ -1,0 +1,37 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
+import { QueueProducerService } from './queue-producer.service';
+import { redisConnectionOptions } from './redis-connection';
+
+const queues = ALL_QUEUES.map((name) =>
+  BullModule.registerQueueAsync({
+    name,
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => ({
+      // Producers fail fast while Redis is down (the database row stays, the reconciler re-enqueues).
+      connection: { ...redisConnectionOptions(config.get('REDIS_URL')), enableOfflineQueue: false },
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      streams: { events: { maxLen: 10_000 } },
+    }),
+  }),
+);
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        prefix: config.get('BULLMQ_PREFIX'),
+        connection: { ...redisConnectionOptions(config.get('REDIS_URL')), maxRetriesPerRequest: null },
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      }),
+    }),
+    ...queues,
+  ],
+  providers: [QueueProducerService],
+  exports: [BullModule, QueueProducerService],
+})
+export class QueueModule {}
