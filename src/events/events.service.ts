@@ -15,6 +15,7 @@ export const EVENT_HISTORY = 1_000;
 export class EventsService {
   private readonly logger = new Logger(EventsService.name);
   private readonly prefix: string;
+  private readonly listeners: Array<(event: DomainEvent) => Promise<void>> = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -27,9 +28,17 @@ export class EventsService {
     return `${this.prefix}:${customerId}`;
   }
 
+  /** In-process reactions to every event published by this process (outbound webhooks, Realtime). */
+  onPublished(listener: (event: DomainEvent) => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
   /** Returns the stream id of the event, or null when Redis is unavailable (logged, not thrown). */
   async publish(event: NewDomainEvent): Promise<string | null> {
     const full: DomainEvent = { ...event, at: event.at ?? new Date().toISOString() };
+    for (const listener of this.listeners) {
+      listener(full).catch((err: unknown) => this.logger.warn({ err, type: full.type }, 'event listener failed'));
+    }
     try {
       return await this.redis.xadd(
         this.streamKey(full.customerId),
