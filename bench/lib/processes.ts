@@ -1,0 +1,74 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+/** Node 24 from the pinned `node` devDependency. */
+export const NODE = process.execPath;
+
+export interface Proc {
+  child: ChildProcess;
+  name: string;
+  peakRssMb(): number;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns a node script of the project with env overrides; the output tail is kept for diagnosis. */
+export function startNode(name: string, script: string, env: Record<string, string>, args: string[] = []): Proc {
+  const child = spawn(NODE, [...args, join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const keep = (b: Buffer) => {
+    tail.push(b.toString());
+    if (tail.length > 50) tail.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('exit', (code, sig) => {
+    if (code) console.error(`[${name}] exited ${code ?? sig}:\n${tail.join('').slice(-3000)}`);
+  });
+  return {
+    child,
+    name,
+    peakRssMb() {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const m = /VmHWM:\s+(\d+) kB/.exec(status);
+        return m ? Math.round(Number(m[1]) / 1024) : NaN;
+      } catch {
+        return NaN;
+      }
+    },
+    stop(signal = 'SIGTERM') {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+        setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+      });
+    },
+  };
+}
+
+export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
