@@ -28,7 +28,8 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
+  // A global option (ignored inside a project): e2e tests boot real apps on a shared 2-core machine.
+  testTimeout: 60000,
 };

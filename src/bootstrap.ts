@@ -12,11 +12,16 @@ import { EnvSchema, validateEnv } from './config/env.schema';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/request-id';
 import { createValidationPipe } from './common/validation';
+import { registerTraceHooks } from './telemetry/trace-http';
 
-/** Loads .env (when present) and validates the environment; exits with every bad key named. */
-export function loadEnvOrExit(): EnvSchema {
+/**
+ * Loads .env (when present; the real environment wins) and validates the environment; exits with
+ * every bad key named. `fixed` values (the worker entry's RUN_MODE) win over both.
+ */
+export function loadEnvOrExit(fixed: Record<string, string> = {}): EnvSchema {
   try {
     if (existsSync('.env')) process.loadEnvFile('.env');
+    Object.assign(process.env, fixed);
     return validateEnv(process.env);
   } catch (err) {
     console.error((err as Error).message);
@@ -33,6 +38,8 @@ export async function createHttpApp(
     bodyLimit: 1_048_576,
     trustProxy: true,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // Fastify's own options, not Nest's: HTTP keeps serving while shutdown hooks run, then on close
+    // idle keep-alive sockets are dropped, in-flight requests finish, late ones on open sockets get 503.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -44,11 +51,14 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // process.exit(0) after the hooks ran: a clean SIGTERM exits 0 instead of re-raising the signal (143).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
+  registerTraceHooks(fastify);
+  closeConnectionsAfterResponseWhenClosing(fastify);
   const config = app.get(AppConfig);
   if (opts.bullBoard) protectBullBoard(fastify, config);
   if (opts.swagger) setupSwagger(app);
@@ -60,13 +70,34 @@ function protectBullBoard(fastify: FastifyInstance, config: AppConfig): void {
   fastify.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/admin/queues')) return;
     const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';
+    const given = header.startsWith('Basic ')
+      ? Buffer.from(header.slice(6), 'base64').toString('utf8')
+      : '';
     if (!given || !timingSafeEqual(digest(given), expected)) {
       return reply
         .status(401)
         .header('www-authenticate', 'Basic realm="Bull Board", charset="UTF-8"')
-        .send({ statusCode: 401, error: 'Unauthorized', message: 'Bull Board needs basic auth (BULL_BOARD_USER)' });
+        .send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Bull Board needs basic auth (BULL_BOARD_USER)',
+        });
     }
+  });
+}
+
+/**
+ * A request in flight when the server closes gets its answer with `Connection: close`: otherwise
+ * its keep-alive socket would hold the close open until the 72 s keep-alive timeout runs out.
+ */
+function closeConnectionsAfterResponseWhenClosing(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    if (closing && req.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
+    return payload;
   });
 }
 
@@ -77,16 +108,42 @@ function digest(v: string): Buffer {
 function setupSwagger(app: NestFastifyApplication): void {
   const doc = new DocumentBuilder()
     .setTitle('VE Platform API')
-    .setDescription('Virtual employees: marketplace, tasks over A2A, webhooks, billing. See API.md.')
+    .setDescription(
+      'Virtual employees: marketplace, tasks over A2A, webhooks, billing. See API.md.',
+    )
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'vek_ API key or Supabase access token' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'vek_ API key or Supabase access token',
+    })
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'operator')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
-export async function listen(app: NestFastifyApplication, port: number, host: string): Promise<void> {
+export async function listen(
+  app: NestFastifyApplication,
+  port: number,
+  host: string,
+): Promise<void> {
   await app.listen(port, host);
+  armShutdownDeadline(app.get(AppConfig).get('SHUTDOWN_GRACE_MS'));
   new NestLogger('Bootstrap').log(`listening on http://${host}:${port}`);
+}
+
+/**
+ * A stuck drain (a job that never ends, a stream left open) must not outlive Kubernetes'
+ * grace period silently: after SHUTDOWN_GRACE_MS the process exits 1 and says why.
+ */
+function armShutdownDeadline(graceMs: number): void {
+  const arm = (signal: NodeJS.Signals) => {
+    setTimeout(() => {
+      console.error(`shutdown did not finish within ${graceMs} ms of ${signal}; exiting`);
+      process.exit(1);
+    }, graceMs).unref();
+  };
+  process.once('SIGTERM', arm);
+  process.once('SIGINT', arm);
 }

@@ -1,4 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-errors';
@@ -24,9 +32,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
+    const health = healthCheckResult(exception);
+    if (health) {
+      // Terminus' report is what probes and operators read: kept whole, and not logged per probe.
+      void reply.status(503).header('retry-after', '5').send(health);
+      return;
+    }
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, reqId: request?.id, url: request?.url }, 'request failed');
+    if (body.statusCode === 503) {
+      // A dependency is down: expected while it lasts, so one line, without a stack.
+      this.logger.warn(
+        { reqId: request?.id, url: request?.url, cause: (exception as Error)?.message },
+        body.message,
+      );
+    } else if (body.statusCode >= 500) {
+      this.logger.error(
+        { err: exception, reqId: request?.id, url: request?.url },
+        'request failed',
+      );
     }
     if (body.statusCode === 503) reply.header('retry-after', '5');
     void reply.status(body.statusCode).send(body);
@@ -48,21 +71,40 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const err = exception as { statusCode?: number; code?: string; message?: string } | undefined;
     // Fastify's own client errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
-    if (err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    if (
+      err &&
+      typeof err.statusCode === 'number' &&
+      err.statusCode >= 400 &&
+      err.statusCode < 500
+    ) {
       return shape(err.statusCode, err.message ?? 'Bad request');
     }
-    if (err?.code && PG_CLIENT_DATA.has(err.code)) return shape(400, err.message ?? 'Invalid value');
-    if (err?.code && PG_UNAVAILABLE.test(err.code)) return shape(503, 'Database unavailable, retry later');
+    if (err?.code && PG_CLIENT_DATA.has(err.code))
+      return shape(400, err.message ?? 'Invalid value');
+    if (err?.code && PG_UNAVAILABLE.test(err.code))
+      return shape(503, 'Database unavailable, retry later');
     if (isConnectionError(err)) return shape(503, 'A backing service is unavailable, retry later');
     return shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 }
 
+/** The body of terminus' 503 (`{ status: 'error', info, error, details }`), if that is what was thrown. */
+export function healthCheckResult(exception: unknown): Record<string, unknown> | undefined {
+  if (!(exception instanceof ServiceUnavailableException)) return undefined;
+  const res = exception.getResponse();
+  if (typeof res !== 'object' || res === null) return undefined;
+  const r = res as Record<string, unknown>;
+  return r.status === 'error' && typeof r.details === 'object' ? r : undefined;
+}
+
 function isConnectionError(err: { code?: string; message?: string } | undefined): boolean {
   if (!err) return false;
-  if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code)) return true;
+  if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code))
+    return true;
   const msg = err.message ?? '';
-  return /Connection terminated|connection is closed|Stream isn't writeable|enableOfflineQueue|timeout exceeded when trying to connect/i.test(msg);
+  return /Connection terminated|connection is closed|Stream isn't writeable|enableOfflineQueue|timeout exceeded when trying to connect/i.test(
+    msg,
+  );
 }
 
 function shape(statusCode: number, message: string, details?: unknown[]): ErrorBody {

@@ -1,4 +1,6 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import * as classTransformer from 'class-transformer';
+import * as classValidator from 'class-validator';
 
 interface FieldProblem {
   field: string;
@@ -16,6 +18,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 /** The global pipe: unknown fields rejected, types transformed, every bad field named. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
+    // The copies the DTO decorators registered their metadata in (jest loads modules in its own registry).
+    transformerPackage: classTransformer,
+    validatorPackage: classValidator,
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -21,7 +21,9 @@ export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'supabase', 'migration
           pgliteDir: config.get('PGLITE_DIR'),
           poolSize: config.get('DATABASE_POOL_SIZE'),
         });
-        const result = await handle.withSession((s) => migrate(s, MIGRATIONS_DIR, (m) => logger.log(m)));
+        const result = await handle.withSession((s) =>
+          migrate(s, MIGRATIONS_DIR, (m) => logger.log(m)),
+        );
         logger.log(`${handle.kind} ready; ${result.applied.length} migration(s) applied`);
         return handle;
       },

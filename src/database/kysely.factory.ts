@@ -47,7 +47,11 @@ export async function createDatabase(opts: {
           client.release();
         }
       },
-      close: () => db.destroy(),
+      // Kysely ends the pool only if it ever ran a query; the migrator's session used it regardless.
+      async close() {
+        await db.destroy();
+        if (!pool.ended) await pool.end();
+      },
     };
   }
   const dir = resolve(opts.pgliteDir);
@@ -66,9 +70,14 @@ export async function createDatabase(opts: {
     kind: 'pglite',
     withSession: (fn) =>
       fn({
-        query: async <R>(text: string, params?: unknown[]) => (await pglite.query<R>(text, params)).rows,
+        query: async <R>(text: string, params?: unknown[]) =>
+          (await pglite.query<R>(text, params)).rows,
         exec: async (script) => void (await pglite.exec(script)),
       }),
-    close: () => db.destroy(),
+    // As above: PGlite must be closed (and flushed) even if Kysely never opened it.
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
   };
 }

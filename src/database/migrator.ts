@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // An arbitrary constant: every replica takes the same lock before migrating.
-const MIGRATION_LOCK_KEY = 7_312_026_001;
+export const MIGRATION_LOCK_KEY = 7_312_026_001;
 
 /** One dedicated connection: parameterised queries, and multi-statement scripts. */
 export interface SqlSession {
@@ -46,7 +46,10 @@ export async function migrate(
       await session.exec('begin');
       try {
         await session.exec(text);
-        await session.query('insert into schema_migrations (name, checksum) values ($1, $2)', [file, checksum]);
+        await session.query('insert into schema_migrations (name, checksum) values ($1, $2)', [
+          file,
+          checksum,
+        ]);
         await session.exec('commit');
       } catch (err) {
         await session.exec('rollback');

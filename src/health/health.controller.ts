@@ -31,6 +31,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.infra.postgres(), () => this.infra.redis(), ...this.registry.all()]);
+    return this.health.check([
+      () => this.infra.postgres(),
+      () => this.infra.redis(),
+      ...this.registry.all(),
+    ]);
   }
 }

@@ -13,7 +13,10 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     p,
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)),
+        TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }

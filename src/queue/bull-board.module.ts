@@ -1,7 +1,9 @@
 import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import { Module } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { ALL_QUEUES } from './queue.constants';
 
 /** Redacts secrets from job data shown in Bull Board. */
@@ -17,6 +19,15 @@ export function redactJobData(data: unknown): unknown {
   return data;
 }
 
+/** The BullMQ adapter with job data and return values passed through redactJobData before the board shows them. */
+export class RedactingBullMQAdapter extends BullMQAdapter {
+  constructor(queue: Queue, options?: Partial<QueueAdapterOptions>) {
+    super(queue, options);
+    this.setFormatter('data', redactJobData);
+    this.setFormatter('returnValue', redactJobData);
+  }
+}
+
 /** Bull Board at /admin/queues (API app only); basic auth is enforced by a Fastify hook in main.ts. */
 @Module({
   imports: [
@@ -24,7 +35,7 @@ export function redactJobData(data: unknown): unknown {
     ...ALL_QUEUES.map((name) =>
       BullBoardModule.forFeature({
         name,
-        adapter: BullMQAdapter,
+        adapter: RedactingBullMQAdapter,
         options: { displayName: name, readOnlyMode: false, allowRetries: true },
       }),
     ),

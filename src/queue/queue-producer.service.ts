@@ -40,7 +40,26 @@ export class QueueProducerService implements OnModuleInit {
           this.logger.warn(`queue ${queue.name}: ${err.message}`);
         }
       });
+      this.closeQuietlyWhileRedisIsDown(queue);
     }
+  }
+
+  /**
+   * @nestjs/bullmq closes each queue in its own onApplicationShutdown; while Redis is down the QUIT
+   * fails (no offline queue) and Nest logs a stack per queue. A pod stopped during an outage
+   * should say so once per queue, not look like a crash.
+   */
+  private closeQuietlyWhileRedisIsDown(queue: Queue): void {
+    const hooked = queue as Queue & { onApplicationShutdown?: (signal?: string) => Promise<void> };
+    const close = hooked.onApplicationShutdown?.bind(queue);
+    if (!close) return;
+    hooked.onApplicationShutdown = async (signal?: string) => {
+      try {
+        await close(signal);
+      } catch (err) {
+        this.logger.warn(`queue ${queue.name} closed without Redis: ${(err as Error).message}`);
+      }
+    };
   }
 
   queue(name: QueueName): Queue {

@@ -64,3 +64,26 @@ export interface UndeployVeJob extends JobEnvelope {
   namespace: string;
   agentName: string;
 }
+
+/** Job names on the messages queue. */
+export const MESSAGE_JOBS = {
+  deliver: 'deliver-message',
+} as const;
+
+/** Delivers one customer → VE message over A2A (job id = message id). */
+export interface DeliverMessageJob extends JobEnvelope {
+  messageId: string;
+}
+
+/** Job names on the webhooks queue: apply one accepted event; the periodic sweep of lost jobs. */
+export const WEBHOOK_JOBS = { apply: 'apply', reconcile: 'reconcile' } as const;
+/** An accepted inbound webhook (webhook_events row id = the webhook-id); the row holds the payload. */
+export interface WebhookJob extends JobEnvelope {
+  webhookId: string;
+}
+/** Job names on the outbound-webhooks queue. */
+export const OUTBOUND_WEBHOOK_JOBS = { deliver: 'deliver' } as const;
+/** One delivery of a domain event to one customer endpoint (webhook_deliveries row). */
+export interface OutboundWebhookJob extends JobEnvelope {
+  deliveryId: string;
+}

@@ -1,9 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { BullMQOtel } from 'bullmq-otel';
 import { AppConfig } from '../config/app-config';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
 import { QueueProducerService } from './queue-producer.service';
 import { redisConnectionOptions } from './redis-connection';
+import { WorkerErrorListener } from './worker-error.listener';
 
 const queues = ALL_QUEUES.map((name) =>
   BullModule.registerQueueAsync({
@@ -14,6 +17,10 @@ const queues = ALL_QUEUES.map((name) =>
       connection: { ...redisConnectionOptions(config.get('REDIS_URL')), enableOfflineQueue: false },
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
       streams: { events: { maxLen: 10_000 } },
+      // OTEL_ENABLED: producer and processor spans, the job carrying the trace context (workers use these opts too).
+      telemetry: config.get('OTEL_ENABLED')
+        ? new BullMQOtel({ tracerName: 've-platform' })
+        : undefined,
     }),
   }),
 );
@@ -21,17 +28,21 @@ const queues = ALL_QUEUES.map((name) =>
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         prefix: config.get('BULLMQ_PREFIX'),
-        connection: { ...redisConnectionOptions(config.get('REDIS_URL')), maxRetriesPerRequest: null },
+        connection: {
+          ...redisConnectionOptions(config.get('REDIS_URL')),
+          maxRetriesPerRequest: null,
+        },
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
     ...queues,
   ],
-  providers: [QueueProducerService],
+  providers: [QueueProducerService, WorkerErrorListener],
   exports: [BullModule, QueueProducerService],
 })
 export class QueueModule {}

@@ -21,7 +21,11 @@ export function createRedis(url: string, name: string): Redis {
 @Global()
 @Module({
   providers: [
-    { provide: REDIS, inject: [AppConfig], useFactory: (c: AppConfig) => createRedis(c.get('REDIS_URL'), 've-app') },
+    {
+      provide: REDIS,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => createRedis(c.get('REDIS_URL'), 've-app'),
+    },
   ],
   exports: [REDIS],
 })

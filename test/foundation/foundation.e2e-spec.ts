@@ -14,7 +14,10 @@ describe('Foundation (real Postgres, real Redis)', () => {
   });
 
   it('echoes x-request-id, or makes one', async () => {
-    const given = await t.api('GET', '/health/live', { token: null, headers: { 'x-request-id': 'abc-123' } });
+    const given = await t.api('GET', '/health/live', {
+      token: null,
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
     const made = await t.api('GET', '/health/live', { token: null });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -23,7 +26,11 @@ describe('Foundation (real Postgres, real Redis)', () => {
   it('answers errors in the API.md shape', async () => {
     const res = await t.api('GET', '/api/auth/me', { token: null });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
+    expect(res.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.any(String),
+    });
     const notFound = await t.api('GET', '/api/nope');
     expect(notFound.status).toBe(404);
     expect(notFound.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
@@ -45,10 +52,20 @@ describe('Foundation (real Postgres, real Redis)', () => {
     const anon = await t.api('GET', '/admin/queues/api/queues', { token: null });
     expect(anon.status).toBe(401);
     const auth = 'Basic ' + Buffer.from('ops:ops-password').toString('base64');
-    const res = await t.api('GET', '/admin/queues/api/queues', { token: null, headers: { authorization: auth } });
+    const res = await t.api('GET', '/admin/queues/api/queues', {
+      token: null,
+      headers: { authorization: auth },
+    });
     expect(res.status).toBe(200);
     const names = res.body.queues.map((q: { name: string }) => q.name).sort();
-    expect(names).toEqual(['deployments', 'messages', 'monitoring', 'outbound-webhooks', 'tasks', 'webhooks']);
+    expect(names).toEqual([
+      'deployments',
+      'messages',
+      'monitoring',
+      'outbound-webhooks',
+      'tasks',
+      'webhooks',
+    ]);
   });
 
   it('exposes Prometheus metrics', async () => {

@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# One image for every role: RUN_MODE=all (default) | api | worker picks what the process does.
+
+# --- build: all dependencies, compile TypeScript, then drop the dev dependencies ---
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` devDependency (Node 24 for npm scripts on older machines) is not needed here:
+# the base image is Node 24 already.
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# --- runtime: production dependencies, compiled code, SQL migrations; non-root ---
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    WORKER_PORT=3001 \
+    PGLITE_DIR=/app/.data/pglite
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node supabase/migrations ./supabase/migrations
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+EXPOSE 3000 3001
+# Liveness only (never Redis or Postgres): the API listens on PORT, a worker on WORKER_PORT.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const p = process.env.RUN_MODE === 'worker' ? process.env.WORKER_PORT : process.env.PORT; fetch('http://127.0.0.1:' + p + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node receives SIGTERM directly (exec form, PID 1) and drains before exiting 0.
+CMD ["node", "dist/main.js"]
