@@ -1,0 +1,35 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { QUEUES, type OutboundWebhookJob } from '../../queue/queue.constants';
+import { OutboundDeliveryService } from './outbound-delivery.service';
+
+/** Delivers customers' outbound webhooks, one attempt per job run; retries come from BullMQ's backoff. */
+@Processor(QUEUES.outbound)
+export class OutboundWebhookProcessor extends WorkerHost implements OnModuleInit {
+  constructor(
+    private readonly delivery: OutboundDeliveryService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.get('OUTBOUND_WEBHOOKS_CONCURRENCY');
+  }
+
+  async process(job: Job<OutboundWebhookJob>): Promise<unknown> {
+    const end = this.metrics.jobDuration.startTimer({ queue: QUEUES.outbound });
+    try {
+      const result = await this.delivery.deliver(job.data.deliveryId);
+      end({ outcome: 'completed' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'failed' });
+      throw err;
+    }
+  }
+}

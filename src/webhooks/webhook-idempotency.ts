@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+
+/** How long a claim holds before the database decides alone (a crashed request must not block retries). */
+const CLAIM_MS = 30_000;
+
+export type EdgeVerdict = 'duplicate' | 'claimed' | 'unknown';
+
+/**
+ * The fast, edge half of webhook idempotency, in Redis: `SET NX GET` claims a webhook-id in one
+ * round trip. 'accepted' there means a replica already stored it (answer duplicate without touching
+ * Postgres); anything else falls through to the database's primary key, which is authoritative.
+ * Redis being down degrades to 'unknown' (the database check alone), never to an error.
+ */
+@Injectable()
+export class WebhookIdempotency {
+  private readonly logger = new Logger(WebhookIdempotency.name);
+  private readonly prefix: string;
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    config: AppConfig,
+  ) {
+    this.prefix = `${config.get('BULLMQ_PREFIX')}:webhook-seen:`;
+    this.ttlSeconds = config.get('WEBHOOK_DEDUPE_TTL_SECONDS');
+  }
+
+  async claim(id: string): Promise<EdgeVerdict> {
+    try {
+      const previous = await this.redis.call(
+        'SET',
+        this.prefix + id,
+        'claimed',
+        'PX',
+        String(CLAIM_MS),
+        'NX',
+        'GET',
+      );
+      if (previous === null) return 'claimed';
+      // 'claimed' by a request still in flight (or one that died): the database settles the race.
+      return previous === 'accepted' ? 'duplicate' : 'unknown';
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message },
+        'webhook edge dedupe unavailable; relying on the database',
+      );
+      return 'unknown';
+    }
+  }
+
+  async markAccepted(id: string): Promise<void> {
+    await this.redis
+      .set(this.prefix + id, 'accepted', 'EX', this.ttlSeconds)
+      .catch(() => undefined);
+  }
+
+  /** Frees a claim whose request was refused before acceptance, so a corrected retry is not a duplicate. */
+  async release(id: string): Promise<void> {
+    await this.redis.del(this.prefix + id).catch(() => undefined);
+  }
+}

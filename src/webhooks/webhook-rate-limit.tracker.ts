@@ -1,0 +1,30 @@
+import { Injectable, type RawBodyRequest } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { RateLimitTracker } from '../common/throttling/rate-limit.decorators';
+import { isPlainObject } from './agent-callback.parser';
+import { WebhookSignatureVerifier } from './webhook-signature.verifier';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Webhook requests count against the customer named in the body only once the signature holds
+ * (an HMAC over a body already in memory: cheap); otherwise anyone could exhaust a customer's
+ * budget by naming it. Unsigned or unparseable requests count by IP.
+ */
+@Injectable()
+export class WebhookRateLimitTracker implements RateLimitTracker {
+  constructor(private readonly verifier: WebhookSignatureVerifier) {}
+
+  track(req: RawBodyRequest<FastifyRequest>): string | undefined {
+    const body = req.body;
+    if (!req.rawBody || !isPlainObject(body)) return undefined;
+    const customerId = body.customerId ?? body.customer_id;
+    if (typeof customerId !== 'string' || !UUID.test(customerId)) return undefined;
+    try {
+      this.verifier.verify(req.rawBody, req.headers);
+    } catch {
+      return undefined;
+    }
+    return `c:${customerId.toLowerCase()}`;
+  }
+}

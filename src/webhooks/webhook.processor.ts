@@ -1,0 +1,64 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { QueueProducerService } from '../queue/queue-producer.service';
+import { QUEUES, WEBHOOK_JOBS, type WebhookJob } from '../queue/queue.constants';
+import { WebhookApplier } from './webhook-applier.service';
+import { WebhookSweeper } from './webhook-sweeper.service';
+
+const SWEEP_SCHEDULER = 'webhooks-sweep';
+
+/** Applies accepted webhooks (one job per webhook-id) and runs the periodic sweep of lost jobs. */
+@Processor(QUEUES.webhooks)
+export class WebhookProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(WebhookProcessor.name);
+
+  constructor(
+    private readonly applier: WebhookApplier,
+    private readonly sweeper: WebhookSweeper,
+    private readonly queues: QueueProducerService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.worker.concurrency = this.config.get('WEBHOOKS_CONCURRENCY');
+    const every = this.config.get('RECONCILE_INTERVAL_MS');
+    await this.queues
+      .queue(QUEUES.webhooks)
+      .upsertJobScheduler(SWEEP_SCHEDULER, { every }, { name: WEBHOOK_JOBS.reconcile, data: {} })
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'webhooks sweep not scheduled (Redis unavailable?)'),
+      );
+  }
+
+  async process(job: Job<WebhookJob>): Promise<unknown> {
+    const end = this.metrics.jobDuration.startTimer({ queue: QUEUES.webhooks });
+    try {
+      const result =
+        job.name === WEBHOOK_JOBS.reconcile ? await this.sweeper.sweep() : await this.applyOne(job);
+      end({ outcome: 'completed' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'failed' });
+      throw err;
+    }
+  }
+
+  private async applyOne(job: Job<WebhookJob>): Promise<unknown> {
+    try {
+      return (await this.applier.apply(job.data.webhookId)) ?? { status: 'already finished' };
+    } catch (err) {
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (last)
+        await this.applier
+          .markFailed(job.data.webhookId, (err as Error).message)
+          .catch(() => undefined);
+      throw err;
+    }
+  }
+}
