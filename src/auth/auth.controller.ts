@@ -12,6 +12,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Who the credentials belong to' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentCaller() caller: Caller): MeDto {
-    return { kind: caller.kind, customerId: caller.customerId, role: caller.role, userId: caller.userId ?? null };
+    return {
+      kind: caller.kind,
+      customerId: caller.customerId,
+      role: caller.role,
+      userId: caller.userId ?? null,
+    };
   }
 }

@@ -1,5 +1,10 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiSecurity } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../common/domain-errors';
 import type { Caller } from './caller';
@@ -11,11 +16,20 @@ export const ALLOWED = 'auth:allowed';
 export type Permission = 'operator' | 'apiKey' | 'owner' | 'admin' | 'member';
 
 /** No credential needed (health, agent webhooks that verify their own signature, JWKS). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
-/** Restricts a route to the listed callers; routes without it admit every authenticated caller. */
+/**
+ * Restricts a route to the listed callers; routes without it admit every authenticated caller.
+ * `x-allowed` in the OpenAPI document tells clients (and the tenancy matrix test) who may call.
+ */
 export const Allow = (...who: Permission[]) =>
-  applyDecorators(SetMetadata(ALLOWED, who), ApiSecurity('operator'), ApiBearerAuth());
+  applyDecorators(
+    SetMetadata(ALLOWED, who),
+    ApiSecurity('operator'),
+    ApiBearerAuth(),
+    ApiExtension('x-allowed', who),
+  );
 
 export const OperatorOnly = () => Allow('operator');
 /** Management of a customer's keys, members and settings: never plain members. */
@@ -44,5 +58,9 @@ export const ApiTenant = () =>
   applyDecorators(
     ApiBearerAuth(),
     ApiSecurity('operator'),
-    ApiHeader({ name: 'x-customer-id', required: false, description: 'Operators: the customer to act for' }),
+    ApiHeader({
+      name: 'x-customer-id',
+      required: false,
+      description: 'Operators: the customer to act for',
+    }),
   );

@@ -31,7 +31,9 @@ export class AuthGuard implements CanActivate {
     req.caller = caller;
     const allowed = this.reflector.getAllAndOverride<Permission[] | undefined>(ALLOWED, targets);
     if (allowed && !allowed.includes(permissionOf(caller))) {
-      throw new ForbiddenError(`A caller with role ${caller.role} may not do this (allowed: ${allowed.join(', ')})`);
+      throw new ForbiddenError(
+        `A caller with role ${caller.role} may not do this (allowed: ${allowed.join(', ')})`,
+      );
     }
     return true;
   }

@@ -7,7 +7,12 @@ import { SupabaseJwtVerifier } from './supabase-jwt.verifier';
 
 @Global()
 @Module({
-  providers: [AuthRepository, AuthService, SupabaseJwtVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthRepository,
+    AuthService,
+    SupabaseJwtVerifier,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

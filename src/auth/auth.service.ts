@@ -42,33 +42,52 @@ export class AuthService {
       return { kind: 'operator', role: 'operator', customerId: customerId ?? null };
     }
     const auth = creds.authorization;
-    if (!auth) throw new UnauthorizedError('Missing credentials: send Authorization: Bearer <token> or x-api-key');
+    if (!auth)
+      throw new UnauthorizedError(
+        'Missing credentials: send Authorization: Bearer <token> or x-api-key',
+      );
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
     const token = match[1]!;
-    if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token);
+    if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token, customerId);
     return this.fromUserToken(token, customerId);
   }
 
-  private async fromApiKey(key: string): Promise<Caller> {
+  private async fromApiKey(key: string, wanted?: string): Promise<Caller> {
     const row = await this.repo.findActiveApiKey(hashApiKey(key));
     if (!row) throw new UnauthorizedError('Invalid or revoked API key');
+    // A key acts for its own customer only; naming another one is a mistake worth reporting.
+    if (wanted && wanted !== row.customer_id) {
+      throw new ForbiddenError(
+        'This API key belongs to another customer than the one named in x-customer-id',
+      );
+    }
     const stale = !row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000;
     if (stale) {
-      this.repo.touchApiKey(row.id).catch((err: unknown) => this.logger.warn({ err }, 'could not record API key use'));
+      this.repo
+        .touchApiKey(row.id)
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not record API key use'));
     }
     return { kind: 'apiKey', role: 'service', customerId: row.customer_id, apiKeyId: row.id };
   }
 
   private async fromUserToken(token: string, wanted?: string): Promise<Caller> {
-    if (!this.jwt.enabled) throw new UnauthorizedError('User tokens are not accepted: Supabase auth is not configured');
+    if (!this.jwt.enabled)
+      throw new UnauthorizedError('User tokens are not accepted: Supabase auth is not configured');
     const { userId } = await this.jwt.verify(token);
     const memberships = await this.repo.memberships(userId);
-    const chosen = wanted ? memberships.find((m) => m.customer_id === wanted) : memberships.length === 1 ? memberships[0] : undefined;
+    const chosen = wanted
+      ? memberships.find((m) => m.customer_id === wanted)
+      : memberships.length === 1
+        ? memberships[0]
+        : undefined;
     if (!chosen) {
-      if (memberships.length === 0) throw new ForbiddenError('This user is not a member of any customer');
+      if (memberships.length === 0)
+        throw new ForbiddenError('This user is not a member of any customer');
       throw new ForbiddenError(
-        wanted ? 'This user is not a member of the customer named in x-customer-id' : 'This user belongs to several customers: send x-customer-id',
+        wanted
+          ? 'This user is not a member of the customer named in x-customer-id'
+          : 'This user belongs to several customers: send x-customer-id',
       );
     }
     return { kind: 'user', role: chosen.role, customerId: chosen.customer_id, userId };

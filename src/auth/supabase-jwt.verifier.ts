@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, decodeProtectedHeader, JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
 import { AppConfig } from '../config/app-config';
-import { UnauthorizedError } from '../common/domain-errors';
+import { ServiceUnavailableError, UnauthorizedError } from '../common/domain-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,10 +44,14 @@ export class SupabaseJwtVerifier {
     let payload: JWTPayload;
     try {
       if (alg === 'HS256') {
-        if (!this.secret) throw new UnauthorizedError('HS256 tokens are not accepted: SUPABASE_JWT_SECRET is not set');
+        if (!this.secret)
+          throw new UnauthorizedError(
+            'HS256 tokens are not accepted: SUPABASE_JWT_SECRET is not set',
+          );
         ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], audience }));
       } else {
-        if (!this.jwks) throw new UnauthorizedError(`${alg} tokens are not accepted: SUPABASE_URL is not set`);
+        if (!this.jwks)
+          throw new UnauthorizedError(`${alg} tokens are not accepted: SUPABASE_URL is not set`);
         ({ payload } = await jwtVerify(token, this.jwks, {
           algorithms: ['ES256', 'RS256', 'EdDSA'],
           audience,
@@ -56,10 +60,20 @@ export class SupabaseJwtVerifier {
       }
     } catch (err) {
       if (err instanceof UnauthorizedError) throw err;
+      // The key set could not be fetched: the token may be fine, so this is not the caller's fault.
+      if (isJwksOutage(err))
+        throw new ServiceUnavailableError('Supabase JWKS unreachable, retry later', { cause: err });
       const code = (err as { code?: string }).code ?? 'ERR_JWT_INVALID';
       throw new UnauthorizedError(`Invalid access token (${code})`);
     }
-    if (!payload.sub || !UUID.test(payload.sub)) throw new UnauthorizedError('Access token has no user id (sub)');
+    if (!payload.sub || !UUID.test(payload.sub))
+      throw new UnauthorizedError('Access token has no user id (sub)');
     return { userId: payload.sub, claims: payload };
   }
+}
+
+function isJwksOutage(err: unknown): boolean {
+  if (!(err instanceof errors.JOSEError)) return true; // fetch failures are TypeErrors, not JOSE errors
+  if (err.code === 'ERR_JWKS_TIMEOUT') return true;
+  return err.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(err.message);
 }

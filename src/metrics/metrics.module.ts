@@ -1,10 +1,14 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JobMetricsListener } from './job-metrics.listener';
 import { MetricsService } from './metrics.service';
 import { QueueMetricsCollector } from './queue-metrics.collector';
+import { VeStatusCollector } from './ve-status.collector';
 
 @Global()
 @Module({
-  providers: [MetricsService, QueueMetricsCollector],
+  imports: [DiscoveryModule],
+  providers: [MetricsService, QueueMetricsCollector, VeStatusCollector, JobMetricsListener],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -84,10 +84,27 @@ export class MetricsService {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly cacheRequests = new Counter({
+    name: 've_cache_requests_total',
+    help: 'Redis cache lookups by cache and outcome (hit|miss|error)',
+    labelNames: ['cache', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly vesByStatus = new Gauge({
     name: 've_virtual_employees',
     help: 'Virtual employees by status',
     labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly realtimeBroadcasts = new Counter({
+    name: 've_realtime_broadcasts_total',
+    help: 'Supabase Realtime broadcasts of domain events by outcome (sent|failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly sseClients = new Gauge({
+    name: 've_sse_clients',
+    help: 'Server-Sent Events clients connected to this process',
     registers: [this.registry],
   });
 

@@ -38,15 +38,23 @@ describe('RedisCache', () => {
   });
 
   it('falls back to the source when Redis fails, and never throws', async () => {
-    const down = new Error('Stream isn\'t writeable and enableOfflineQueue options is false');
-    const redis = { get: jest.fn().mockRejectedValue(down), set: jest.fn().mockRejectedValue(down), incr: jest.fn().mockRejectedValue(down) };
+    const down = new Error("Stream isn't writeable and enableOfflineQueue options is false");
+    const redis = {
+      get: jest.fn().mockRejectedValue(down),
+      set: jest.fn().mockRejectedValue(down),
+      incr: jest.fn().mockRejectedValue(down),
+    };
     const cache = new RedisCache(redis as unknown as Redis, config, new MetricsService());
     await expect(cache.getOrLoad('org:c1', 'ves', 60, async () => ['a'])).resolves.toEqual(['a']);
     await expect(cache.invalidate('org:c1')).resolves.toBeUndefined();
   });
 
   it('does not wait for a Redis that hangs', async () => {
-    const redis = { get: jest.fn(() => new Promise(() => undefined)), set: jest.fn(), incr: jest.fn(() => new Promise(() => undefined)) };
+    const redis = {
+      get: jest.fn(() => new Promise(() => undefined)),
+      set: jest.fn(),
+      incr: jest.fn(() => new Promise(() => undefined)),
+    };
     const cache = new RedisCache(redis as unknown as Redis, config, new MetricsService());
     const started = Date.now();
     await expect(cache.getOrLoad('templates', 'k', 60, async () => 'fresh')).resolves.toBe('fresh');

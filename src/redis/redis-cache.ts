@@ -28,7 +28,12 @@ export class RedisCache {
   }
 
   /** The cached value of `key` in `namespace`, or `load()`'s result (then cached for ttlSeconds). */
-  async getOrLoad<T>(namespace: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(
+    namespace: string,
+    key: string,
+    ttlSeconds: number,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const cache = namespace.split(':')[0]!;
     let dataKey: string;
     try {
@@ -46,7 +51,9 @@ export class RedisCache {
     }
     this.metrics.cacheRequests.inc({ cache, outcome: 'miss' });
     const value = await load();
-    this.redis.set(dataKey, JSON.stringify(value), 'EX', ttlSeconds).catch((err: unknown) => this.warn(err, namespace));
+    this.redis
+      .set(dataKey, JSON.stringify(value), 'EX', ttlSeconds)
+      .catch((err: unknown) => this.warn(err, namespace));
     return value;
   }
 
@@ -67,7 +74,10 @@ export class RedisCache {
   private withTimeout<T>(op: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis cache call exceeded ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`redis cache call exceeded ${REDIS_TIMEOUT_MS} ms`)),
+        REDIS_TIMEOUT_MS,
+      );
     });
     return Promise.race([op, timeout]).finally(() => clearTimeout(timer));
   }
