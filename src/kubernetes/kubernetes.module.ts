@@ -1,15 +1,42 @@
 import { Module } from '@nestjs/common';
-import { VesModule } from '../ves/ves.module';
 import { CustomersModule } from '../customers/customers.module';
+import { VesModule } from '../ves/ves.module';
+import { AgentDeployerService } from './agent-deployer.service';
+import { AgentHealthProcessor } from './agent-health.processor';
+import { AgentHealthService } from './agent-health.service';
+import { AgentStatusService } from './agent-status.service';
+import { CustomerManifestsController } from './customer-manifests.controller';
+import { CustomerNamespaceService } from './customer-namespace.service';
+import { DeploymentsProcessor } from './deployments.processor';
+import { KubernetesClient } from './kubernetes-client';
+import { KubernetesHealth } from './kubernetes.health';
+import { ManifestService } from './manifest.service';
+import { VeKubernetesController } from './ve-kubernetes.controller';
 
 @Module({
   imports: [VesModule, CustomersModule],
-  providers: [],
-  exports: [],
+  providers: [
+    KubernetesClient,
+    KubernetesHealth,
+    ManifestService,
+    CustomerNamespaceService,
+    AgentStatusService,
+    AgentDeployerService,
+    AgentHealthService,
+  ],
+  // Processors (WorkersModule) and controllers (ApiModule) are declared outside this module: they need these.
+  exports: [
+    KubernetesClient,
+    ManifestService,
+    CustomerNamespaceService,
+    AgentStatusService,
+    AgentDeployerService,
+    AgentHealthService,
+  ],
 })
 export class KubernetesModule {}
 
 /** Controllers of this domain, served by the API app only. */
-export const KUBERNETES_CONTROLLERS = [];
+export const KUBERNETES_CONTROLLERS = [VeKubernetesController, CustomerManifestsController];
 /** Processors of this domain, run where workers run (RUN_MODE=all|worker). */
-export const KUBERNETES_PROCESSORS = [];
+export const KUBERNETES_PROCESSORS = [DeploymentsProcessor, AgentHealthProcessor];
