@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -10,6 +10,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { requestIdOf } from './common/request-id';
+import { TelemetryModule } from './telemetry/telemetry.module';
+import { traceLogMixin, traceLogProps } from './telemetry/trace-http';
 
 /** What both apps (API and worker-only) stand on. */
 @Module({
@@ -18,10 +20,17 @@ import { requestIdOf } from './common/request-id';
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // nestjs-pino's default route ('{/*splat}') matches nothing under @nestjs/platform-fastify 12:
+        // no request logs, no request id on service logs. '*' is Nest's all-routes wildcard.
+        forRoutes: [{ path: '*', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.get('LOG_LEVEL'),
           genReqId: (req) => requestIdOf(req),
-          customProps: () => ({ service: config.get('RUN_MODE') === 'worker' ? 've-worker' : 've-api' }),
+          customProps: (req) => ({
+            service: config.get('RUN_MODE') === 'worker' ? 've-worker' : 've-api',
+            ...traceLogProps(req),
+          }),
+          mixin: traceLogMixin,
           redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["webhook-signature"]'],
           autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/health') || req.url === '/metrics') },
           serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
@@ -35,6 +44,7 @@ import { requestIdOf } from './common/request-id';
     EventsModule,
     HealthModule,
     AuthModule,
+    TelemetryModule,
   ],
   exports: [],
 })

@@ -32,7 +32,10 @@ export function traceIdOf(req: IncomingMessage): string {
   const holder = req as IncomingMessage & { [KEY]?: string };
   if (holder[KEY]) return holder[KEY];
   const span = trace.getActiveSpan()?.spanContext();
-  const otel = span && TRACE_ID.test(span.traceId) && span.traceId !== '0'.repeat(32) ? span.traceId : undefined;
+  const otel =
+    span && TRACE_ID.test(span.traceId) && span.traceId !== '0'.repeat(32)
+      ? span.traceId
+      : undefined;
   holder[KEY] = otel ?? traceIdFromHeaders(req.headers);
   return holder[KEY];
 }

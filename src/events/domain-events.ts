@@ -3,6 +3,8 @@ export const DOMAIN_EVENTS = [
   'task.updated',
   'task.completed',
   'message.created',
+  /** A message's delivery status or read time changed. */
+  'message.updated',
   've.status',
   'usage.recorded',
   'budget.exceeded',

@@ -31,6 +31,7 @@ export class VeStatusCollector implements OnModuleInit {
       .execute();
     const counts = new Map(rows.map((r) => [r.status, Number(r.count)]));
     // Every status is reported, zeros included, so a dashboard sees a status drop to 0.
-    for (const status of STATUSES) this.metrics.vesByStatus.set({ status }, counts.get(status) ?? 0);
+    for (const status of STATUSES)
+      this.metrics.vesByStatus.set({ status }, counts.get(status) ?? 0);
   }
 }

@@ -12,7 +12,9 @@ export function redactJobData(data: unknown): unknown {
   if (data && typeof data === 'object') {
     return Object.fromEntries(
       Object.entries(data as Record<string, unknown>).map(([k, v]) =>
-        /secret|token|password|authorization|api[-_]?key|signature/i.test(k) ? [k, '[redacted]'] : [k, redactJobData(v)],
+        /secret|token|password|authorization|api[-_]?key|signature/i.test(k)
+          ? [k, '[redacted]']
+          : [k, redactJobData(v)],
       ),
     );
   }

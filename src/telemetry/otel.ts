@@ -5,6 +5,7 @@ interface Stoppable {
 }
 
 let sdk: Stoppable | undefined;
+let instrumentations: Array<{ disable(): void }> = [];
 
 /**
  * Starts OpenTelemetry tracing when OTEL_ENABLED: spans for HTTP (in and out), Postgres and
@@ -17,26 +18,33 @@ export async function startTelemetry(
   serviceName: string,
 ): Promise<boolean> {
   if (!env.OTEL_ENABLED || sdk) return Boolean(sdk);
-  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { PgInstrumentation }, { IORedisInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-pg'),
-      import('@opentelemetry/instrumentation-ioredis'),
-    ]);
+  const [
+    { NodeSDK },
+    { OTLPTraceExporter },
+    { HttpInstrumentation },
+    { PgInstrumentation },
+    { IORedisInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/instrumentation-ioredis'),
+  ]);
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const used = [
+    // Probes and scrapes would drown the traces that matter.
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+    }),
+    new PgInstrumentation(),
+    new IORedisInstrumentation(),
+  ];
+  instrumentations = used;
   const started = new NodeSDK({
     serviceName,
     traceExporter: new OTLPTraceExporter(endpoint ? { url: `${endpoint}/v1/traces` } : {}),
-    instrumentations: [
-      // Probes and scrapes would drown the traces that matter.
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
-      }),
-      new PgInstrumentation(),
-      new IORedisInstrumentation(),
-    ],
+    instrumentations: used,
   });
   started.start();
   sdk = started;
@@ -48,6 +56,8 @@ export async function stopTelemetry(): Promise<void> {
   const current = sdk;
   sdk = undefined;
   await current?.shutdown();
+  // The SDK's shutdown leaves the modules patched; unpatch them so a stopped tracer costs nothing.
+  for (const instrumentation of instrumentations.splice(0)) instrumentation.disable();
 }
 
 export function telemetryStarted(): boolean {

@@ -8,7 +8,9 @@ export class TelemetryShutdown implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (!telemetryStarted()) return;
-    await stopTelemetry().catch((err: unknown) => this.logger.warn({ err }, 'flushing traces failed'));
+    await stopTelemetry().catch((err: unknown) =>
+      this.logger.warn({ err }, 'flushing traces failed'),
+    );
   }
 }
 

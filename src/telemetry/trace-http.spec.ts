@@ -11,7 +11,11 @@ function capture() {
       done();
     },
   });
-  return { logger: pino({ mixin: traceLogMixin }, sink), raw, json: () => raw.map((l) => JSON.parse(l)) };
+  return {
+    logger: pino({ mixin: traceLogMixin }, sink),
+    raw,
+    json: () => raw.map((l) => JSON.parse(l)),
+  };
 }
 
 describe('traceLogMixin', () => {

@@ -13,6 +13,12 @@ export interface TestApp {
   env: Record<string, string>;
   /** fetch against the app; `as` picks the credential (default: operator). */
   api<T = any>(method: string, path: string, opts?: RequestOpts): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * A provider of the app. The app was loaded in an isolated module registry, so the test's own
+   * imports are other copies of its classes and symbols: `app.get(X)` misses; this matches a
+   * class by name and a symbol by description (`t.get(EventsService)`, `t.get<Kysely<Database>>(KYSELY)`).
+   */
+  get<T>(token: (abstract new (...args: never[]) => T) | symbol): T;
   close(): Promise<void>;
 }
 
@@ -35,10 +41,27 @@ export interface ApiResponse<T> {
  * Boots the real app (real HTTP on a free port) against real Redis (a unique prefix) and a
  * fresh Postgres database — or PGlite in a temp dir — and removes all of it on close().
  */
-export async function createTestApp(opts: { env?: Record<string, string>; pglite?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: {
+    env?: Record<string, string>;
+    pglite?: boolean;
+    /** A replica of that app: same Postgres database and Redis prefix, which that app owns and removes. */
+    replicaOf?: TestApp;
+  } = {},
+): Promise<TestApp> {
   const port = await freePort();
-  const prefix = freshPrefix();
-  const db = opts.pglite ? undefined : await freshDatabase();
+  const shared = opts.replicaOf?.env;
+  if (shared && !shared.DATABASE_URL) {
+    throw new Error('replicaOf needs an app on Postgres (PGlite is single-process)');
+  }
+  const prefix = shared
+    ? { prefix: shared.BULLMQ_PREFIX!, clean: async () => undefined }
+    : freshPrefix();
+  const db = shared
+    ? { url: shared.DATABASE_URL!, drop: async () => undefined }
+    : opts.pglite
+      ? undefined
+      : await freshDatabase();
   const pgliteDir = opts.pglite ? mkdtempSync(join(tmpdir(), 've-pglite-')) : undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -92,6 +115,9 @@ export async function createTestApp(opts: { env?: Record<string, string>; pglite
       }
       return { status: res.status, body: body as never, headers: res.headers, text };
     },
+    get<T>(token: (abstract new (...args: never[]) => T) | symbol): T {
+      return providerOf(app, token) as T;
+    },
     async close() {
       await app.close();
       await prefix.clean();
@@ -99,4 +125,20 @@ export async function createTestApp(opts: { env?: Record<string, string>; pglite
       if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Finds a provider instance by class name or symbol description (see TestApp.get). */
+function providerOf(app: NestFastifyApplication, token: { name: string } | symbol): unknown {
+  const sameToken = (candidate: unknown) =>
+    typeof token === 'symbol'
+      ? typeof candidate === 'symbol' && candidate.description === token.description
+      : typeof candidate === 'function' && candidate.name === token.name;
+  type Modules = Map<string, { providers: Map<unknown, { instance: unknown }> }>;
+  const { container } = app as unknown as { container: { getModules(): Modules } };
+  for (const mod of container.getModules().values()) {
+    for (const [candidate, wrapper] of mod.providers) {
+      if (sameToken(candidate) && wrapper.instance) return wrapper.instance;
+    }
+  }
+  throw new Error(`no provider ${typeof token === 'symbol' ? token.toString() : token.name} in the app`);
 }
