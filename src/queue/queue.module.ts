@@ -3,10 +3,15 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BullMQOtel } from 'bullmq-otel';
 import { AppConfig } from '../config/app-config';
+import { OutageSafeWorker } from './outage-safe-worker';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
 import { QueueProducerService } from './queue-producer.service';
 import { redisConnectionOptions } from './redis-connection';
 import { WorkerErrorListener } from './worker-error.listener';
+
+// Every processor's worker: a SIGTERM during a Redis outage must not hang in close() (bullmq#4656).
+// Set before any module registers its workers (the registrar reads it at module init).
+BullModule.workerClass = OutageSafeWorker;
 
 const queues = ALL_QUEUES.map((name) =>
   BullModule.registerQueueAsync({

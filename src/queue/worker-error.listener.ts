@@ -1,7 +1,7 @@
-import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
+import { registeredWorkers } from './registered-workers';
 
 /** One warning per worker per window is enough to see an outage without flooding the logs. */
 export const WORKER_ERROR_LOG_WINDOW_MS = 10_000;
@@ -19,21 +19,7 @@ export class WorkerErrorListener implements OnApplicationBootstrap {
 
   // Workers exist once BullRegistrar's onModuleInit ran; bootstrap comes after every init hook.
   onApplicationBootstrap(): void {
-    for (const worker of this.workers()) this.listen(worker);
-  }
-
-  workers(): Worker[] {
-    const found: Worker[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!(instance instanceof WorkerHost)) continue;
-      try {
-        found.push(instance.worker);
-      } catch {
-        // A WorkerHost that was never registered (manualRegistration): nothing to listen to.
-      }
-    }
-    return found;
+    for (const worker of registeredWorkers(this.discovery)) this.listen(worker);
   }
 
   private listen(worker: Worker): void {

@@ -48,3 +48,33 @@ export interface DelegationRequest {
   description?: string;
   eventId?: string;
 }
+
+/** One entry of a task's timeline (task_events). */
+export interface TaskEvent {
+  id: number;
+  type: string;
+  fromStatus: TaskStatus | null;
+  toStatus: TaskStatus | null;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+/** GET /api/tasks/:id: the task with its timeline. */
+export interface TaskDetail extends Task {
+  events: TaskEvent[];
+}
+
+/** Data of a job on the `tasks` queue (job id = task id). */
+export interface TaskJobData {
+  taskId: string;
+  customerId: string;
+  traceId?: string;
+}
+
+/** What a task job returns (shown in Bull Board). */
+export interface TaskJobResult {
+  taskId: string;
+  status: TaskStatus;
+  /** Why nothing ran: the task was already final, cancelled, delegated, or changed under the run. */
+  skipped?: string;
+}

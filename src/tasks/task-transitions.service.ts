@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '../common/db-types';
+import { ConflictError, NotFoundError } from '../common/domain-errors';
+import { KYSELY } from '../database';
+import type { TaskRow, TaskStatus } from '../database/database.types';
+import { EventsService } from '../events/events.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { TaskStateMachine } from './task-state-machine';
+import { TasksRepository, type TaskPatch } from './tasks.repository';
+
+export interface TransitionSpec {
+  to: TaskStatus;
+  /** Accept only these current statuses (on top of the state machine): "complete it if it is still running". */
+  from?: readonly TaskStatus[];
+  patch?: TaskPatch;
+  /** Timeline entry: type defaults to the target status. */
+  event?: { type?: string; data?: Record<string, unknown> };
+}
+
+export type TransitionResult = { ok: true; row: TaskRow } | { ok: false; row: TaskRow | undefined };
+
+export interface NoteSpec {
+  /** Record the note only while the task is in one of these statuses. */
+  expect?: readonly TaskStatus[];
+  patch?: TaskPatch;
+  event: { type: string; data?: Record<string, unknown> };
+}
+
+/** Called inside the transaction that moved a task with a parent to a final state. */
+export type FinalHook = (trx: Db, row: TaskRow) => Promise<void>;
+
+/**
+ * Applies the TaskStateMachine to stored tasks: each change locks the row, updates it only
+ * while it still has the status it was read with, appends the timeline entry in the same
+ * transaction, and publishes `task.updated` (+ `task.completed` for final states) after commit.
+ */
+@Injectable()
+export class TaskTransitions {
+  private readonly finalHooks: FinalHook[] = [];
+
+  constructor(
+    @Inject(KYSELY) private readonly db: Db,
+    private readonly repo: TasksRepository,
+    private readonly events: EventsService,
+    metrics: MetricsService,
+  ) {
+    // Counted when the event is published, i.e. after the commit: a rolled back change is not a transition.
+    events.onPublished(async (e) => {
+      if (
+        e.type === 'task.updated' &&
+        typeof e.data?.status === 'string' &&
+        e.data.previousStatus !== undefined
+      ) {
+        metrics.tasksTransitions.inc({ status: e.data.status });
+      }
+      if (e.type === 'task.completed' && typeof e.data?.ageMs === 'number') {
+        metrics.taskProcessingSeconds.observe(
+          { status: String(e.data.status) },
+          e.data.ageMs / 1000,
+        );
+      }
+    });
+  }
+
+  /** Runs fn in a transaction, or joins the caller's (opened with EventsService.transaction); events go out after commit. */
+  run<T>(db: Db | undefined, fn: (trx: Db) => Promise<T>): Promise<T> {
+    return this.events.transaction(db ?? this.db, fn);
+  }
+
+  onFinal(hook: FinalHook): void {
+    this.finalHooks.push(hook);
+  }
+
+  /** Applies one transition, or refuses it (returns the current row) when it is illegal now. */
+  async apply(
+    trx: Db,
+    customerId: string,
+    taskId: string,
+    spec: TransitionSpec,
+  ): Promise<TransitionResult> {
+    const row = await this.repo.findForUpdate(customerId, taskId, trx);
+    if (!row) return { ok: false, row: undefined };
+    if (spec.from && !spec.from.includes(row.status)) return { ok: false, row };
+    if (!TaskStateMachine.canTransition(row.status, spec.to)) return { ok: false, row };
+    const updated = await this.repo.updateIfStatus(
+      customerId,
+      taskId,
+      row.status,
+      { ...spec.patch, status: spec.to },
+      trx,
+    );
+    if (!updated) return { ok: false, row };
+    await this.repo.insertEvents(
+      [
+        {
+          taskId,
+          customerId,
+          type: spec.event?.type ?? spec.to,
+          fromStatus: row.status,
+          toStatus: spec.to,
+          data: spec.event?.data ?? null,
+        },
+      ],
+      trx,
+    );
+    await this.publish(trx, updated, row.status);
+    if (TaskStateMachine.isFinal(spec.to) && updated.parent_task_id) {
+      for (const hook of this.finalHooks) await hook(trx, updated);
+    }
+    return { ok: true, row: updated };
+  }
+
+  /** Like apply, for API paths: 404 for an unknown task, 409 (ConflictError) for an illegal transition. */
+  async applyOrThrow(
+    trx: Db,
+    customerId: string,
+    taskId: string,
+    spec: TransitionSpec,
+  ): Promise<TaskRow> {
+    const result = await this.apply(trx, customerId, taskId, spec);
+    if (result.ok) return result.row;
+    if (!result.row) throw new NotFoundError('Task', taskId);
+    TaskStateMachine.assertTransition(result.row.status, spec.to);
+    throw new ConflictError(
+      `Task ${taskId} is ${result.row.status}; it cannot become ${spec.to} now`,
+    );
+  }
+
+  /** Many tasks from one status to another (bulk create: pending → queued) in one statement. */
+  async applyMany(
+    trx: Db,
+    customerId: string,
+    ids: string[],
+    from: TaskStatus,
+    to: TaskStatus,
+  ): Promise<TaskRow[]> {
+    TaskStateMachine.assertTransition(from, to);
+    const rows = await this.repo.updateManyIfStatus(customerId, ids, from, to, trx);
+    await this.repo.insertEvents(
+      rows.map((r) => ({ taskId: r.id, customerId, type: to, fromStatus: from, toStatus: to })),
+      trx,
+    );
+    for (const row of rows) await this.publish(trx, row, from);
+    return rows;
+  }
+
+  /** A timeline entry without a status change (progress, a budget hold, a second delegation); touches updated_at. */
+  async note(
+    trx: Db,
+    customerId: string,
+    taskId: string,
+    spec: NoteSpec,
+  ): Promise<TaskRow | undefined> {
+    const row = await this.repo.findForUpdate(customerId, taskId, trx);
+    if (!row || (spec.expect && !spec.expect.includes(row.status))) return undefined;
+    const updated = await this.repo.updateIfStatus(
+      customerId,
+      taskId,
+      row.status,
+      { ...spec.patch },
+      trx,
+    );
+    await this.repo.insertEvents(
+      [{ taskId, customerId, type: spec.event.type, data: spec.event.data ?? null }],
+      trx,
+    );
+    return updated;
+  }
+
+  /** Records an event on a task whatever its status (an ignored report on a final task). */
+  async record(
+    trx: Db,
+    customerId: string,
+    taskId: string,
+    type: string,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.repo.insertEvents([{ taskId, customerId, type, data: data ?? null }], trx);
+  }
+
+  private async publish(trx: Db, row: TaskRow, previousStatus: TaskStatus): Promise<void> {
+    const base = {
+      customerId: row.customer_id,
+      taskId: row.id,
+      veId: row.ve_id ?? undefined,
+      traceId: row.trace_id ?? undefined,
+    };
+    await this.events.publishAfterCommit(trx, {
+      ...base,
+      type: 'task.updated',
+      data: {
+        status: row.status,
+        previousStatus,
+        priority: row.priority,
+        parentTaskId: row.parent_task_id,
+      },
+    });
+    if (TaskStateMachine.isFinal(row.status)) {
+      await this.events.publishAfterCommit(trx, {
+        ...base,
+        type: 'task.completed',
+        data: {
+          status: row.status,
+          result: row.result,
+          error: row.error,
+          ageMs: Date.now() - row.created_at.getTime(),
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,290 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type RawBuilder, sql, type Updateable } from 'kysely';
+import type { Db } from '../common/db-types';
+import type { Keyset } from '../common/pagination';
+import { KYSELY } from '../database';
+import type {
+  NewTask,
+  TaskEventRow,
+  TaskPriority,
+  TaskRow,
+  TaskStatus,
+  TasksTable,
+} from '../database/database.types';
+
+export interface TaskFilter {
+  status?: TaskStatus;
+  veId?: string;
+  priority?: TaskPriority;
+}
+
+export interface NewTaskEvent {
+  taskId: string;
+  customerId: string;
+  type: string;
+  fromStatus?: TaskStatus | null;
+  toStatus?: TaskStatus | null;
+  data?: Record<string, unknown> | null;
+}
+
+/** A database-clock time stamp (see nowMs). */
+type Stamp = RawBuilder<Date>;
+
+export type TaskPatch = Omit<
+  Updateable<TasksTable>,
+  'id' | 'customer_id' | 'status' | 'created_at' | 'completed_at' | 'started_at'
+> & { completed_at?: Date | Stamp | null; started_at?: Date | Stamp | null };
+
+/** A new row, its times stamped by the database clock. */
+export type NewTaskRow = Omit<NewTask, 'created_at' | 'updated_at'> & {
+  created_at?: Stamp;
+  updated_at?: Stamp;
+};
+
+/**
+ * now() cut to milliseconds: keyset cursors carry JS Dates (ms), so stored times must compare
+ * exactly with them, or a page boundary inside one millisecond repeats or skips rows.
+ */
+export const nowMs = () => sql<Date>`date_trunc('milliseconds', now())`;
+
+/** Kysely queries on tasks and task_events; nothing else touches these tables. */
+@Injectable()
+export class TasksRepository {
+  constructor(@Inject(KYSELY) private readonly db: Db) {}
+
+  async insertMany(rows: NewTaskRow[], db: Db = this.db): Promise<TaskRow[]> {
+    if (!rows.length) return [];
+    // A concurrent request with the same idempotency key wins; the loser reads the winner's row.
+    return db
+      .insertInto('tasks')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['customer_id', 'idempotency_key'])
+          .where('idempotency_key', 'is not', null)
+          .doNothing(),
+      )
+      .returningAll()
+      .execute();
+  }
+
+  async find(customerId: string, id: string, db: Db = this.db): Promise<TaskRow | undefined> {
+    return db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Locks the row for the rest of the transaction: transitions of one task are serialised. */
+  async findForUpdate(customerId: string, id: string, db: Db): Promise<TaskRow | undefined> {
+    return db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  async findByIdempotencyKeys(
+    customerId: string,
+    keys: string[],
+    db: Db = this.db,
+  ): Promise<TaskRow[]> {
+    if (!keys.length) return [];
+    return db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('idempotency_key', 'in', keys)
+      .execute();
+  }
+
+  async findByPushToken(token: string, taskId?: string): Promise<TaskRow | undefined> {
+    let q = this.db.selectFrom('tasks').selectAll().where('push_token', '=', token);
+    if (taskId) q = q.where('id', '=', taskId);
+    return q.executeTakeFirst();
+  }
+
+  /** Conditional update: changes the row only while it still has status `from` (race-safe). */
+  async updateIfStatus(
+    customerId: string,
+    id: string,
+    from: TaskStatus,
+    patch: TaskPatch & { status?: TaskStatus },
+    db: Db,
+  ): Promise<TaskRow | undefined> {
+    return db
+      .updateTable('tasks')
+      .set({ ...patch, updated_at: nowMs() })
+      .where('customer_id', '=', customerId)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Moves many tasks from one status to another in one statement; returns the rows that moved. */
+  async updateManyIfStatus(
+    customerId: string,
+    ids: string[],
+    from: TaskStatus,
+    to: TaskStatus,
+    db: Db,
+  ): Promise<TaskRow[]> {
+    if (!ids.length) return [];
+    return db
+      .updateTable('tasks')
+      .set({ status: to, updated_at: nowMs() })
+      .where('customer_id', '=', customerId)
+      .where('id', 'in', ids)
+      .where('status', '=', from)
+      .returningAll()
+      .execute();
+  }
+
+  async insertEvents(events: NewTaskEvent[], db: Db = this.db): Promise<void> {
+    if (!events.length) return;
+    await db
+      .insertInto('task_events')
+      .values(
+        events.map((e) => ({
+          task_id: e.taskId,
+          customer_id: e.customerId,
+          type: e.type,
+          from_status: e.fromStatus ?? null,
+          to_status: e.toStatus ?? null,
+          data: e.data ? JSON.stringify(e.data) : null,
+        })),
+      )
+      .execute();
+  }
+
+  async listEvents(customerId: string, taskId: string, db: Db = this.db): Promise<TaskEventRow[]> {
+    return db
+      .selectFrom('task_events')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('task_id', '=', taskId)
+      .orderBy('id', 'asc')
+      .execute();
+  }
+
+  async lastEventType(
+    customerId: string,
+    taskId: string,
+    db: Db = this.db,
+  ): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('task_events')
+      .select('type')
+      .where('customer_id', '=', customerId)
+      .where('task_id', '=', taskId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.type;
+  }
+
+  /** One page in (created_at desc, id desc) order: limit+1 rows, so toPage can tell whether more follow. */
+  async page(
+    customerId: string,
+    filter: TaskFilter,
+    limit: number,
+    after?: Keyset,
+  ): Promise<TaskRow[]> {
+    let q = this.db.selectFrom('tasks').selectAll().where('customer_id', '=', customerId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.veId) q = q.where('ve_id', '=', filter.veId);
+    if (filter.priority) q = q.where('priority', '=', filter.priority);
+    if (after)
+      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
+    return q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /** How many of the customer's tasks wait for a worker, per priority (the fairness backlog). */
+  async backlogByPriority(
+    customerId: string,
+    statuses: readonly TaskStatus[],
+  ): Promise<Partial<Record<TaskPriority, number>>> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select(['priority', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('customer_id', '=', customerId)
+      .where('status', 'in', [...statuses])
+      .groupBy('priority')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.priority, Number(r.n)]));
+  }
+
+  async children(customerId: string, parentId: string, db: Db = this.db): Promise<TaskRow[]> {
+    return db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('parent_task_id', '=', parentId)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+  }
+
+  /** The task and its ancestors through parent_task_id, nearest first (bounded, so a corrupt loop ends). */
+  async ancestry(
+    customerId: string,
+    id: string,
+    maxDepth: number,
+    db: Db = this.db,
+  ): Promise<Array<{ id: string; ve_id: string | null }>> {
+    const result = await sql<{ id: string; ve_id: string | null; depth: number }>`
+      with recursive chain(id, ve_id, parent_task_id, depth) as (
+        select id, ve_id, parent_task_id, 0 from tasks where customer_id = ${customerId} and id = ${id}
+        union all
+        select t.id, t.ve_id, t.parent_task_id, c.depth + 1
+        from tasks t join chain c on t.id = c.parent_task_id
+        where t.customer_id = ${customerId} and c.depth < ${maxDepth}
+      )
+      select id, ve_id, depth from chain order by depth`.execute(db);
+    return result.rows.map((r) => ({ id: r.id, ve_id: r.ve_id }));
+  }
+
+  async findChildByDelegationEvent(
+    customerId: string,
+    parentId: string,
+    eventId: string,
+    db: Db,
+  ): Promise<TaskRow | undefined> {
+    return db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('parent_task_id', '=', parentId)
+      .where(sql<string>`metadata->>'delegationEventId'`, '=', eventId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Reconciler scan (every customer): tasks in `statuses` untouched since `before`, in
+   * (updated_at, id) order from `after`, so a run pages through all of them.
+   */
+  async staleAcrossCustomers(
+    statuses: readonly TaskStatus[],
+    before: Date,
+    limit: number,
+    after?: Keyset,
+  ): Promise<TaskRow[]> {
+    let q = this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('status', 'in', [...statuses])
+      .where('updated_at', '<', before);
+    if (after)
+      q = q.where((eb) => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(after.at, after.id)));
+    return q.orderBy('updated_at', 'asc').orderBy('id', 'asc').limit(limit).execute();
+  }
+}
