@@ -1,7 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely';
+import type { Database } from '../database/database.types';
 import { AllExceptionsFilter } from './http-exception.filter';
-import { decodeCursor, encodeCursor, PageQueryDto, toPage } from './pagination';
+import { decodeCursor, encodeCursor, keysetPage, PageQueryDto, toPage } from './pagination';
 
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 
@@ -54,6 +62,45 @@ describe('toPage', () => {
   it('has no next cursor on the last page', () => {
     expect(toPage(rows, 4, (r) => r.id).nextCursor).toBeNull();
     expect(toPage([], 10, (r) => r)).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('keysetPage', () => {
+  // Compiles only: the SQL is what the (…, created_at, id) list indexes serve.
+  const db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+  const base = () => db.selectFrom('ves').select('id').where('customer_id', '=', ID);
+  const at = new Date('2026-11-26T10:20:30.123Z');
+
+  it('asks for the first page in ascending order, one row more than the limit', () => {
+    const q = keysetPage(base(), { limit: 10 }).compile();
+    expect(q.sql).toBe(
+      'select "id" from "ves" where "customer_id" = $1 order by "created_at" asc, "id" asc limit $2',
+    );
+    expect(q.parameters).toEqual([ID, 11]);
+  });
+
+  it('continues after the cursor row in ascending order', () => {
+    const q = keysetPage(base(), { after: { at, id: ID }, limit: 2 }).compile();
+    expect(q.sql).toBe(
+      'select "id" from "ves" where "customer_id" = $1 and (created_at, id) > ($2, $3)' +
+        ' order by "created_at" asc, "id" asc limit $4',
+    );
+    expect(q.parameters).toEqual([ID, at, ID, 3]);
+  });
+
+  it('continues before the cursor row, newest first, in descending order', () => {
+    const q = keysetPage(base(), { after: { at, id: ID }, limit: 2 }, 'desc').compile();
+    expect(q.sql).toBe(
+      'select "id" from "ves" where "customer_id" = $1 and (created_at, id) < ($2, $3)' +
+        ' order by "created_at" desc, "id" desc limit $4',
+    );
   });
 });
 

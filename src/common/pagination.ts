@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, MaxLength } from 'class-validator';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { ValidationFailedError } from './domain-errors';
 
 export class PageQueryDto {
@@ -46,6 +47,28 @@ export function decodeCursor(cursor: string | undefined): Keyset | undefined {
     ]);
   }
   return { at: date, id };
+}
+
+/**
+ * Narrows a list query to one keyset page: the rows after `after` in (created_at, id) order —
+ * ascending, or descending for newest-first lists — limit+1 of them, so toPage can tell whether
+ * more follow. The row comparison is what the (…, created_at, id) list indexes serve.
+ */
+export function keysetPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  page: { after?: Keyset; limit: number },
+  order: 'asc' | 'desc' = 'asc',
+): SelectQueryBuilder<DB, TB, O> {
+  const { after } = page;
+  const q = after
+    ? query.where(
+        sql<boolean>`(created_at, id) ${sql.raw(order === 'asc' ? '>' : '<')} (${after.at}, ${after.id})`,
+      )
+    : query;
+  return q
+    .orderBy(sql.ref('created_at'), order)
+    .orderBy(sql.ref('id'), order)
+    .limit(page.limit + 1);
 }
 
 /** Given limit+1 rows fetched in page order, returns the page and the cursor of its last row. */

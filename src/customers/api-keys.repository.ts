@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, Selectable, sql } from 'kysely';
-import type { Keyset } from '../common/pagination';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database/database.constants';
 import type { ApiKeysTable, Database } from '../database/database.types';
 
@@ -32,14 +32,8 @@ export class ApiKeysRepository {
   }
 
   list(customerId: string, opts: { after?: Keyset; limit: number }): Promise<ApiKeyRow[]> {
-    let q = this.db.selectFrom('api_keys').select(LISTED).where('customer_id', '=', customerId);
-    if (opts.after)
-      q = q.where(sql<boolean>`(created_at, id) > (${opts.after.at}, ${opts.after.id})`);
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(opts.limit + 1)
-      .execute();
+    const q = this.db.selectFrom('api_keys').select(LISTED).where('customer_id', '=', customerId);
+    return keysetPage(q, opts).execute();
   }
 
   /** Revokes the key (idempotent); undefined when the customer has no such key. */

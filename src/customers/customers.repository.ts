@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { Db } from '../common/db-types';
-import type { Keyset } from '../common/pagination';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database/database.constants';
 import type { CustomerRow, Database } from '../database/database.types';
 
@@ -27,15 +27,7 @@ export class CustomersRepository {
   list(opts: { after?: Keyset; limit: number; onlyId?: string }): Promise<CustomerRow[]> {
     let q = this.db.selectFrom('customers').selectAll().where('status', '!=', 'deleted');
     if (opts.onlyId) q = q.where('id', '=', opts.onlyId);
-    if (opts.after) {
-      const { at, id } = opts.after;
-      q = q.where(sql<boolean>`(created_at, id) > (${at}, ${id})`);
-    }
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(opts.limit + 1)
-      .execute();
+    return keysetPage(q, opts).execute();
   }
 
   update(

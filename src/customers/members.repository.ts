@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Kysely, Selectable, sql } from 'kysely';
-import type { Keyset } from '../common/pagination';
+import { Kysely, Selectable } from 'kysely';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database/database.constants';
 import type { CustomerMembersTable, Database } from '../database/database.types';
 
@@ -33,17 +33,11 @@ export class MembersRepository {
   }
 
   list(customerId: string, opts: { after?: Keyset; limit: number }): Promise<MemberRow[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('customer_members')
       .selectAll()
       .where('customer_id', '=', customerId);
-    if (opts.after)
-      q = q.where(sql<boolean>`(created_at, id) > (${opts.after.at}, ${opts.after.id})`);
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(opts.limit + 1)
-      .execute();
+    return keysetPage(q, opts).execute();
   }
 
   async remove(customerId: string, userId: string): Promise<boolean> {

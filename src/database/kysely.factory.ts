@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -30,8 +31,11 @@ export async function createDatabase(opts: {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    // A backend killed under us (pg_terminate_backend, failover) must not crash the process.
-    pool.on('error', () => undefined);
+    // A backend killed under us (pg_terminate_backend, failover) must not crash the process: the
+    // pool drops that idle client and opens another on the next query.
+    pool.on('error', (err) =>
+      new Logger('Database').warn({ err: err.message }, 'idle Postgres connection lost'),
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -2,7 +2,6 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
 import { MONITORING_JOBS, QUEUES } from '../queue/queue.constants';
 import { AgentHealthService } from './agent-health.service';
 import { KubernetesClient } from './kubernetes-client';
@@ -29,7 +28,6 @@ export class AgentHealthProcessor
     private readonly health: AgentHealthService,
     private readonly k8s: KubernetesClient,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -83,14 +81,7 @@ export class AgentHealthProcessor
       await job.moveToDelayed(Date.now() + HAND_BACK_MS, token);
       throw new DelayedError();
     }
-    const done = this.metrics.jobDuration.startTimer({ queue: QUEUES.monitoring });
-    try {
-      const result = await this.health.sweep();
-      done({ outcome: 'completed' });
-      return result;
-    } catch (err) {
-      done({ outcome: 'failed' });
-      throw err;
-    }
+    // Job duration is measured for every processor by JobMetricsListener.
+    return this.health.sweep();
   }
 }

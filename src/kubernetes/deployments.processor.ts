@@ -4,7 +4,6 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DomainError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
-import { MetricsService } from '../metrics/metrics.service';
 import {
   DEPLOYMENT_JOBS,
   DeployVeJob,
@@ -33,7 +32,6 @@ export class DeploymentsProcessor extends WorkerHost implements OnApplicationBoo
     private readonly namespaces: CustomerNamespaceService,
     private readonly customers: CustomersService,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -43,23 +41,20 @@ export class DeploymentsProcessor extends WorkerHost implements OnApplicationBoo
     this.worker.concurrency = this.config.get('DEPLOYMENTS_CONCURRENCY');
   }
 
+  // Job duration is measured for every processor by JobMetricsListener.
   async process(job: Job): Promise<void> {
-    const done = this.metrics.jobDuration.startTimer({ queue: QUEUES.deployments });
     try {
       await this.run(job);
-      done({ outcome: 'completed' });
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
       if (err instanceof NotVisibleYetError && job.attemptsMade + 1 >= attempts) {
         // Still missing after every retry: deleted meanwhile, nothing left to do.
-        done({ outcome: 'completed' });
         this.logger.log(
           { job: job.name, jobId: job.id, reason: err.message },
           'deployment job skipped',
         );
         return;
       }
-      done({ outcome: 'failed' });
       if (err instanceof NotVisibleYetError) {
         // The usual race with the producer's commit: the retry (backoff) finds the row.
         this.logger.debug({ job: job.name, jobId: job.id, reason: err.message }, 'retrying');

@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import type { ApiException } from '@kubernetes/client-node';
 
 /**
  * A failed Kubernetes call, classified: `code` null means the API server was not reached
@@ -29,7 +29,7 @@ export class KubeApiError extends Error {
   static from(err: unknown, what: string): KubeApiError {
     if (err instanceof KubeApiError) return err;
     const opts = { cause: err };
-    if (err instanceof ApiException) {
+    if (isApiException(err)) {
       const status = parseStatus(err.body);
       const detail =
         status?.message ?? (typeof err.body === 'string' ? err.body.slice(0, 300) : err.message);
@@ -73,6 +73,16 @@ export class KubeApiError extends Error {
     }
     return new KubeApiError(what, message, null, 'Unknown', opts);
   }
+}
+
+/**
+ * Only a loaded client library throws ApiExceptions, and it is loaded only in K8S_MODE=cluster
+ * (see KubernetesClient): asked here lazily, so importing this file does not load it.
+ */
+function isApiException(err: unknown): err is ApiException<unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+  return err instanceof lib.ApiException;
 }
 
 function parseStatus(body: unknown): { message?: string; reason?: string } | null {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql, Updateable } from 'kysely';
-import type { Keyset } from '../common/pagination';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database/database.constants';
 import type { Database, VeTemplateRow, VeTemplatesTable } from '../database/database.types';
 
@@ -43,13 +43,7 @@ export class TemplatesRepository {
     if (filter.skill) q = q.where(sql<boolean>`skills @> array[${filter.skill}]::text[]`);
     // websearch_to_tsquery never fails on user syntax; the generated `search` column is GIN-indexed.
     if (filter.q) q = q.where(sql<boolean>`search @@ websearch_to_tsquery('english', ${filter.q})`);
-    if (opts.after)
-      q = q.where(sql<boolean>`(created_at, id) > (${opts.after.at}, ${opts.after.id})`);
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(opts.limit + 1)
-      .execute();
+    return keysetPage(q, opts).execute();
   }
 
   update(id: string, patch: Updateable<VeTemplatesTable>): Promise<VeTemplateRow | undefined> {

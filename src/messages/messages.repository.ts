@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { Db } from '../common/db-types';
-import type { Keyset } from '../common/pagination';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database';
 import type { MessageRow } from '../database/database.types';
 import type { MessageFilter } from './messages.types';
@@ -33,8 +33,6 @@ export class MessagesRepository {
         content: m.content,
         status: m.status,
         source_event_id: m.sourceEventId,
-        // Millisecond precision: JS dates (and so keyset cursors) cannot hold Postgres microseconds.
-        created_at: sql<Date>`date_trunc('milliseconds', clock_timestamp())`,
       })
       .onConflict((oc) =>
         oc
@@ -78,14 +76,7 @@ export class MessagesRepository {
     let q = this.db.selectFrom('messages').selectAll().where('customer_id', '=', customerId);
     if (filter.veId) q = q.where('ve_id', '=', filter.veId);
     if (filter.taskId) q = q.where('task_id', '=', filter.taskId);
-    if (after) {
-      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
-    }
-    return q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    return keysetPage(q, { after, limit }, 'desc').execute();
   }
 
   /** Moves a message between delivery states; returns the row when it changed. */

@@ -1,7 +1,7 @@
-import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Worker } from 'bullmq';
+import { registeredWorkers } from '../queue/registered-workers';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -18,21 +18,7 @@ export class JobMetricsListener implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const worker of this.workers()) this.listen(worker);
-  }
-
-  private workers(): Worker[] {
-    const found: Worker[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!(instance instanceof WorkerHost)) continue;
-      try {
-        found.push(instance.worker);
-      } catch {
-        // A WorkerHost never registered (manualRegistration): it runs no jobs.
-      }
-    }
-    return found;
+    for (const worker of registeredWorkers(this.discovery)) this.listen(worker);
   }
 
   private listen(worker: Worker): void {

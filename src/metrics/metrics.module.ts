@@ -3,12 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { JobMetricsListener } from './job-metrics.listener';
 import { MetricsService } from './metrics.service';
 import { QueueMetricsCollector } from './queue-metrics.collector';
-import { VeStatusCollector } from './ve-status.collector';
 
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [MetricsService, QueueMetricsCollector, VeStatusCollector, JobMetricsListener],
+  providers: [MetricsService, QueueMetricsCollector, JobMetricsListener],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -223,6 +223,17 @@ export class TasksRepository {
     return Object.fromEntries(rows.map((r) => [r.priority, Number(r.n)]));
   }
 
+  /** The customer's tasks per status (the tasks_status_page index serves it). */
+  async countByStatus(customerId: string): Promise<Partial<Record<TaskStatus, number>>> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('customer_id', '=', customerId)
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   async children(customerId: string, parentId: string, db: Db = this.db): Promise<TaskRow[]> {
     return db
       .selectFrom('tasks')

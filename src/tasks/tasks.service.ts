@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BillingService } from '../billing/billing.service';
 import type { Db } from '../common/db-types';
 import { NotFoundError } from '../common/domain-errors';
-import { notImplemented } from '../common/not-implemented';
 import { decodeCursor, type Page, toPage } from '../common/pagination';
 import { AppConfig } from '../config/app-config';
 import type { TaskRow, TaskStatus } from '../database/database.types';
@@ -220,8 +219,8 @@ export class TasksService {
    * How many of the customer's tasks are in each status (statuses with none may be omitted).
    * Used by GET /api/orchestrator/status (gateway issue #4 added this skeleton; owner: tasks #5).
    */
-  async countByStatus(_customerId: string): Promise<Partial<Record<TaskStatus, number>>> {
-    return notImplemented('TasksService.countByStatus');
+  async countByStatus(customerId: string): Promise<Partial<Record<TaskStatus, number>>> {
+    return this.repo.countByStatus(customerId);
   }
 
   private async cancelDescendants(trx: Db, customerId: string, id: string): Promise<TaskRow[]> {

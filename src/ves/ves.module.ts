@@ -6,6 +6,7 @@ import { HireController } from './hire.controller';
 import { VeBatchService } from './ve-batch.service';
 import { VeDeployJobs } from './ve-deploy-jobs';
 import { VeLifecycleService } from './ve-lifecycle.service';
+import { VeStatusCollector } from './ve-status.collector';
 import { VesController } from './ves.controller';
 import { VesRepository } from './ves.repository';
 import { VesService } from './ves.service';
@@ -18,6 +19,7 @@ import { VesService } from './ves.service';
     VeLifecycleService,
     VeBatchService,
     VeDeployJobs,
+    VeStatusCollector,
     RedisCache,
   ],
   exports: [VesService, VeLifecycleService, VeBatchService],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { Db } from '../common/db-types';
-import type { Keyset } from '../common/pagination';
+import { type Keyset, keysetPage } from '../common/pagination';
 import { KYSELY } from '../database/database.constants';
 import type { Database, NewVe, VeRow, VeStatus, VeUpdate } from '../database/database.types';
 import type { OrgNode } from '../org-chart/org-hierarchy';
@@ -51,13 +51,7 @@ export class VesRepository {
     let q = this.live(this.db, customerId).selectAll();
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.department) q = q.where('department', '=', filter.department);
-    if (opts.after)
-      q = q.where(sql<boolean>`(created_at, id) > (${opts.after.at}, ${opts.after.id})`);
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(opts.limit + 1)
-      .execute();
+    return keysetPage(q, opts).execute();
   }
 
   listAll(customerId: string, statuses?: VeStatus[]): Promise<VeRow[]> {
@@ -70,6 +64,17 @@ export class VesRepository {
     let q = this.db.selectFrom('ves').selectAll().where('deleted_at', 'is', null);
     if (afterId) q = q.where('id', '>', afterId);
     return q.orderBy('id').limit(limit).execute();
+  }
+
+  /** Live VEs of every customer per status (the metrics gauge). */
+  async countByStatus(): Promise<Map<VeStatus, number>> {
+    const rows = await this.db
+      .selectFrom('ves')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('deleted_at', 'is', null)
+      .groupBy('status')
+      .execute();
+    return new Map(rows.map((r) => [r.status, Number(r.count)]));
   }
 
   /** Who reports to whom among the live VEs, read inside the caller's transaction. */

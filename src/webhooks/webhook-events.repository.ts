@@ -40,6 +40,32 @@ export class WebhookEventsRepository {
     return row !== undefined;
   }
 
+  /** insertIfNew for many events in one statement; returns the ids this call inserted. */
+  async insertManyIfNew(
+    events: Array<{
+      id: string;
+      customerId: string;
+      eventType: string;
+      payload: StoredWebhookPayload;
+    }>,
+  ): Promise<Set<string>> {
+    if (!events.length) return new Set();
+    const rows = await this.db
+      .insertInto('webhook_events')
+      .values(
+        events.map((e) => ({
+          id: e.id,
+          customer_id: e.customerId,
+          event_type: e.eventType,
+          payload: JSON.stringify(e.payload),
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   async exists(id: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('webhook_events')

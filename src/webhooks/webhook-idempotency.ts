@@ -51,14 +51,25 @@ export class WebhookIdempotency {
     }
   }
 
+  /** Best effort: without the mark, a repeat is still answered duplicate by the database. */
   async markAccepted(id: string): Promise<void> {
     await this.redis
       .set(this.prefix + id, 'accepted', 'EX', this.ttlSeconds)
-      .catch(() => undefined);
+      .catch((err: unknown) => this.unavailable('mark accepted', id, err));
   }
 
   /** Frees a claim whose request was refused before acceptance, so a corrected retry is not a duplicate. */
   async release(id: string): Promise<void> {
-    await this.redis.del(this.prefix + id).catch(() => undefined);
+    // Best effort: an unreleased claim expires after CLAIM_MS, then the database decides alone.
+    await this.redis
+      .del(this.prefix + id)
+      .catch((err: unknown) => this.unavailable('release', id, err));
+  }
+
+  private unavailable(action: string, id: string, err: unknown): void {
+    this.logger.warn(
+      { err: (err as Error).message, id },
+      `webhook edge dedupe could not ${action}; relying on the database`,
+    );
   }
 }

@@ -43,6 +43,11 @@ type Headers = Record<string, string | string[] | undefined>;
 @Injectable()
 export class WebhookSignatureVerifier {
   private readonly verifiers: Webhook[];
+  /**
+   * Bodies already verified, by identity: the rate-limit tracker and the intake verify the same
+   * request, and the HMAC is deterministic for the same bytes and headers, so the second is free.
+   */
+  private readonly verified = new WeakMap<Buffer, { id: string; ts: string; sig: string }>();
 
   constructor(config: AppConfig) {
     this.verifiers = config.webhookSecrets.map((s) => new Webhook(s));
@@ -79,10 +84,15 @@ export class WebhookSignatureVerifier {
         `webhook-timestamp is ${skew}s in the future (tolerance ${TIMESTAMP_TOLERANCE_SECONDS}s)`,
       );
     }
+    const seen = this.verified.get(rawBody);
+    if (seen && seen.id === id && seen.ts === ts && seen.sig === sig) {
+      return { id, timestamp: new Date(Number(ts) * 1000) };
+    }
     const plain = { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': sig };
     for (const verifier of this.verifiers) {
       try {
         verifier.verify(rawBody, plain, { jsonParse: false });
+        this.verified.set(rawBody, { id, ts, sig });
         return { id, timestamp: new Date(Number(ts) * 1000) };
       } catch (err) {
         if (!(err instanceof WebhookVerificationError)) throw err;

@@ -2,7 +2,6 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
 import { QueueProducerService } from '../queue/queue-producer.service';
 import { QUEUES, WEBHOOK_JOBS, type WebhookJob } from '../queue/queue.constants';
 import { WebhookApplier } from './webhook-applier.service';
@@ -19,7 +18,6 @@ export class WebhookProcessor extends WorkerHost implements OnModuleInit {
     private readonly applier: WebhookApplier,
     private readonly sweeper: WebhookSweeper,
     private readonly queues: QueueProducerService,
-    private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {
     super();
@@ -36,17 +34,9 @@ export class WebhookProcessor extends WorkerHost implements OnModuleInit {
       );
   }
 
-  async process(job: Job<WebhookJob>): Promise<unknown> {
-    const end = this.metrics.jobDuration.startTimer({ queue: QUEUES.webhooks });
-    try {
-      const result =
-        job.name === WEBHOOK_JOBS.reconcile ? await this.sweeper.sweep() : await this.applyOne(job);
-      end({ outcome: 'completed' });
-      return result;
-    } catch (err) {
-      end({ outcome: 'failed' });
-      throw err;
-    }
+  // Job duration is measured for every processor by JobMetricsListener.
+  process(job: Job<WebhookJob>): Promise<unknown> {
+    return job.name === WEBHOOK_JOBS.reconcile ? this.sweeper.sweep() : this.applyOne(job);
   }
 
   private async applyOne(job: Job<WebhookJob>): Promise<unknown> {
@@ -57,7 +47,12 @@ export class WebhookProcessor extends WorkerHost implements OnModuleInit {
       if (last)
         await this.applier
           .markFailed(job.data.webhookId, (err as Error).message)
-          .catch(() => undefined);
+          .catch((markErr: unknown) =>
+            this.logger.error(
+              { id: job.data.webhookId, err: (markErr as Error).message },
+              'could not mark the webhook failed; its row stays accepted',
+            ),
+          );
       throw err;
     }
   }

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -160,6 +161,38 @@ describe('/metrics (Prometheus) moves with the work', () => {
     expect(valueOf(after, 've_virtual_employees', { status: 'ready' })).toBeGreaterThanOrEqual(1);
     expect(received.some((body) => body.includes(task.body.id))).toBe(true);
   });
+
+  it('counts each job once in ve_job_duration_seconds', async () => {
+    const deployments = t.app.get<Queue>('BullQueue_deployments', { strict: false });
+    const counted = (m: Map<string, Family>) =>
+      // Completed runs only: a first attempt may fail (racing the commit) and is retried.
+      valueOf(m, 've_job_duration_seconds_count', { queue: 'deployments', outcome: 'completed' });
+    const before = counted(await scrape());
+    // One VE (dry-run): one deploy job on the deployments queue, and nothing else on it.
+    const created = await t.api<{ id: string; generation: number }>('POST', '/api/ves', {
+      token: customer.apiKey,
+      body: {
+        name: 'Counted Once',
+        role: 'analyst',
+        systemPrompt: 'You analyse numbers.',
+        model: 'gpt-4o-mini',
+        skills: ['analysis'],
+        tools: [],
+      },
+    });
+    expect(created.status).toBe(201);
+    const job = await eventually(
+      async () => deployments.getJob(`ve-${created.body.id}-1`),
+      'the deploy job',
+    );
+    // Completed in Redis: the worker has emitted 'completed' (and any timer has stopped) by now.
+    await eventually(
+      async () => (await job.isCompleted()) || undefined,
+      'the deploy job to finish',
+    );
+    await eventually(async () => counted(await scrape()) > before || undefined, 'the job counted');
+    expect(counted(await scrape()) - before).toBe(1);
+  });
 });
 
 describe('the Prometheus text parser used above', () => {
@@ -175,5 +208,9 @@ describe('the Prometheus text parser used above', () => {
     expect(() => parsePrometheusText(histogram(1))).toThrow(/cumulative/);
     expect(() => parsePrometheusText(histogram(2))).toThrow(/Inf/);
     expect(valueOf(parsePrometheusText(histogram(3)), 'h_count')).toBe(3);
+  });
+
+  it('reads NaN in any case, as Prometheus does (prom-client writes Nan before a first sample)', () => {
+    expect(valueOf(parsePrometheusText('# TYPE g gauge\ng Nan\n'), 'g')).toBeNaN();
   });
 });

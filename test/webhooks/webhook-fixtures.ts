@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { generateApiKey } from '../../src/auth/api-key';
-import { KYSELY } from '../../src/database';
-import type { Database } from '../../src/database/database.types';
+import { dbOf, eventually as poll, seedApiKey, seedCustomer, seedVe } from '../helpers/seed';
 import type { ApiResponse, TestApp } from '../helpers/test-app';
 
 /** Two secrets as during a rotation, and one the app does not know. */
@@ -13,9 +10,7 @@ export const WRONG_SECRET = 'whsec_d3Jvbmctc2VjcmV0LTAxMjM0NTY3ODlhYmNk';
 /** The secret test-app.ts configures by default. */
 export { WEBHOOK_SECRET as WEBHOOK_TEST_SECRET } from '../helpers/test-app';
 
-export function dbOf(t: TestApp): Kysely<Database> {
-  return t.app.get<Kysely<Database>>(KYSELY);
-}
+export { dbOf } from '../helpers/seed';
 
 export interface Tenant {
   customerId: string;
@@ -26,34 +21,14 @@ export interface Tenant {
 
 /** A customer with two VEs (peers), inserted as rows: the webhooks tests need no other domain's routes. */
 export async function seedTenant(t: TestApp): Promise<Tenant> {
-  const db = dbOf(t);
-  const slug = `wh-${randomBytes(4).toString('hex')}`;
-  const c = await db
-    .insertInto('customers')
-    .values({ name: slug, slug, namespace: `customer-${slug}`, status: 'active' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const ve = async (agent: string) =>
-    (
-      await db
-        .insertInto('ves')
-        .values({
-          customer_id: c.id,
-          name: agent,
-          role: 'writer',
-          agent_name: agent,
-          namespace: `customer-${slug}`,
-          model: 'gpt-4o-mini',
-          status: 'ready',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
-  const agentName = `writer-${slug}`;
+  const customer = await seedCustomer(t, { slugPrefix: 'wh' });
+  const ve = async (agentName: string) =>
+    (await seedVe(t, customer, { agentName, role: 'writer' })).id;
+  const agentName = `writer-${customer.slug}`;
   return {
-    customerId: c.id,
+    customerId: customer.id,
     veId: await ve(agentName),
-    otherVeId: await ve(`editor-${slug}`),
+    otherVeId: await ve(`editor-${customer.slug}`),
     agentName,
   };
 }
@@ -78,13 +53,8 @@ export async function seedTask(
   return row.id;
 }
 
-export async function apiKeyFor(t: TestApp, customerId: string): Promise<string> {
-  const k = generateApiKey();
-  await dbOf(t)
-    .insertInto('api_keys')
-    .values({ customer_id: customerId, name: 'test', prefix: k.prefix, key_hash: k.hash })
-    .execute();
-  return k.key;
+export function apiKeyFor(t: TestApp, customerId: string): Promise<string> {
+  return seedApiKey(t, customerId);
 }
 
 export interface SignOpts {
@@ -117,20 +87,13 @@ export function postSigned<T = any>(
   return t.api('POST', path, { token: null, body: raw, headers });
 }
 
-/** Polls until `fn` returns a truthy value (the work happens in a queue); fails with the last value. */
-export async function eventually<T>(
-  fn: () => Promise<T>,
+/** Polls until `fn` returns a value (the work happens in a queue). */
+export function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
   timeoutMs = 45_000,
   everyMs = 100,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+): Promise<T> {
+  return poll(fn, { timeoutMs, everyMs });
 }
 
 /** Waits until the webhook_events row has left 'accepted' and returns it. */

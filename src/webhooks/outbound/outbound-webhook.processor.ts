@@ -2,7 +2,6 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
-import { MetricsService } from '../../metrics/metrics.service';
 import { QUEUES, type OutboundWebhookJob } from '../../queue/queue.constants';
 import { OutboundDeliveryService } from './outbound-delivery.service';
 
@@ -11,7 +10,6 @@ import { OutboundDeliveryService } from './outbound-delivery.service';
 export class OutboundWebhookProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly delivery: OutboundDeliveryService,
-    private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {
     super();
@@ -21,15 +19,8 @@ export class OutboundWebhookProcessor extends WorkerHost implements OnModuleInit
     this.worker.concurrency = this.config.get('OUTBOUND_WEBHOOKS_CONCURRENCY');
   }
 
-  async process(job: Job<OutboundWebhookJob>): Promise<unknown> {
-    const end = this.metrics.jobDuration.startTimer({ queue: QUEUES.outbound });
-    try {
-      const result = await this.delivery.deliver(job.data.deliveryId);
-      end({ outcome: 'completed' });
-      return result;
-    } catch (err) {
-      end({ outcome: 'failed' });
-      throw err;
-    }
+  // Job duration is measured for every processor by JobMetricsListener.
+  process(job: Job<OutboundWebhookJob>): Promise<unknown> {
+    return this.delivery.deliver(job.data.deliveryId);
   }
 }

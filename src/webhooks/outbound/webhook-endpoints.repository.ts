@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import type { Keyset } from '../../common/pagination';
+import { type Keyset, keysetPage } from '../../common/pagination';
 import { KYSELY } from '../../database';
 import type { Database } from '../../database/database.types';
 
@@ -85,18 +85,12 @@ export class WebhookEndpointsRepository {
   }
 
   async page(customerId: string, limit: number, after?: Keyset): Promise<EndpointRow[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('webhook_endpoints')
       .select(ENDPOINT_COLUMNS)
       .where('customer_id', '=', customerId)
       .where('deleted_at', 'is', null);
-    if (after)
-      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-    return q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(limit + 1)
-      .execute();
+    return keysetPage(q, { after, limit }).execute();
   }
 
   /** The customer's live endpoints (the fan-out filters them by event type). */
@@ -206,18 +200,12 @@ export class WebhookEndpointsRepository {
     limit: number,
     before?: Keyset,
   ): Promise<DeliveryRow[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('webhook_deliveries')
       .selectAll()
       .where('customer_id', '=', customerId)
       .where('endpoint_id', '=', endpointId);
-    if (before)
-      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(before.at, before.id)));
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const rows = await keysetPage(q, { after: before, limit }, 'desc').execute();
     return rows as DeliveryRow[];
   }
 

@@ -83,10 +83,10 @@ function parseSample(line: string, where: string): Sample {
       ? Infinity
       : rawValue === '-Inf'
         ? -Infinity
-        : rawValue === 'NaN'
+        : isNaNText(rawValue)
           ? NaN
           : Number(rawValue);
-  if (Number.isNaN(value) && rawValue !== 'NaN') throw new Error(`bad value at ${where}`);
+  if (Number.isNaN(value) && !isNaNText(rawValue)) throw new Error(`bad value at ${where}`);
   return { name, labels: rawLabels ? parseLabels(rawLabels.slice(1, -1), where) : {}, value };
 }
 
@@ -141,4 +141,9 @@ export function valueOf(
     }
   }
   return total;
+}
+
+/** Prometheus parses values with Go's ParseFloat: NaN in any case (prom-client writes `Nan`). */
+function isNaNText(raw: string): boolean {
+  return raw.toLowerCase() === 'nan';
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { freePort } from '../../helpers/resources';
+import { eventually as poll } from '../../helpers/seed';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 /**
@@ -152,18 +153,12 @@ export function veBody(over: Record<string, unknown> = {}): Record<string, unkno
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(
+export function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 20_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return poll(check, { timeoutMs, everyMs: 50, what });
 }
 
 export const BULL_BOARD_AUTH = 'Basic ' + Buffer.from('ops:ops-password').toString('base64');
