@@ -73,8 +73,11 @@ export class AgentHealthService {
           result.changed += Number(refreshed.changed);
         }
       } catch (err) {
+        // A missing Agent is not an error (read answers null). Only an outage keeps the last
+        // status with its reason; any other failure leaves the VE untouched until the next sweep.
         const e = KubeApiError.from(err, `agent ${ve.namespace}/${ve.agentName}`);
-        if (e.unreachable) result.changed += Number(await this.markUnreachable(ve, e.detail));
+        const outage = e.outage;
+        if (outage) result.changed += Number(await this.markUnreachable(ve, outage));
         else this.logger.warn({ veId: ve.id, err: e.message }, 'agent status not refreshed');
       }
     }
@@ -110,9 +113,7 @@ export class AgentHealthService {
       await this.k8s.api.serverVersion();
       return null;
     } catch (err) {
-      const e = KubeApiError.from(err, 'GET /version');
-      if (e.unreachable) return e.detail;
-      return e.code !== null && e.code >= 500 ? `Kubernetes API unavailable (${e.detail})` : null;
+      return KubeApiError.from(err, 'GET /version').outage;
     }
   }
 }

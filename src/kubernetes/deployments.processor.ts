@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DomainError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
@@ -17,6 +17,12 @@ import { CustomerNamespaceService } from './customer-namespace.service';
 import { KubeApiError } from './kube-api-error';
 import { NotVisibleYetError } from './not-visible-yet.error';
 import { ManifestRenderError } from './render/k8s-object';
+
+/**
+ * A job whose row is not committed yet looks again after 100 ms, doubling up to 2 s, at most
+ * 40 times (~75 s): the commit is normally milliseconds away, even on a loaded machine.
+ */
+const NOT_VISIBLE = { firstMs: 100, maxMs: 2_000, tries: 40 };
 
 /**
  * The `deployments` queue: namespaces and agents. BullMQ retries with backoff (the job's
@@ -42,24 +48,12 @@ export class DeploymentsProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   // Job duration is measured for every processor by JobMetricsListener.
-  async process(job: Job): Promise<void> {
+  async process(job: Job, token?: string): Promise<void> {
     try {
       await this.run(job);
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
-      if (err instanceof NotVisibleYetError && job.attemptsMade + 1 >= attempts) {
-        // Still missing after every retry: deleted meanwhile, nothing left to do.
-        this.logger.log(
-          { job: job.name, jobId: job.id, reason: err.message },
-          'deployment job skipped',
-        );
-        return;
-      }
-      if (err instanceof NotVisibleYetError) {
-        // The usual race with the producer's commit: the retry (backoff) finds the row.
-        this.logger.debug({ job: job.name, jobId: job.id, reason: err.message }, 'retrying');
-        throw err;
-      }
+      if (err instanceof NotVisibleYetError) return this.notVisibleYet(job, err, token);
       const retryable = isRetryable(err);
       const final = !retryable || job.attemptsMade + 1 >= attempts;
       const message = (err as Error).message;
@@ -76,6 +70,26 @@ export class DeploymentsProcessor extends WorkerHost implements OnApplicationBoo
       if (!retryable) throw new UnrecoverableError(message);
       throw err;
     }
+  }
+
+  /**
+   * The usual race with the producer's commit (jobs are enqueued inside its transaction): looked
+   * again shortly, without spending an attempt — the attempts' exponential backoff (1 s, 2 s, …)
+   * is for failures, and ran past 30 s on a loaded machine. Still missing after every look:
+   * deleted meanwhile, nothing left to do.
+   */
+  private async notVisibleYet(job: Job, err: NotVisibleYetError, token?: string): Promise<void> {
+    const log = { job: job.name, jobId: job.id, reason: err.message };
+    // attemptsStarted counts every run, these delayed ones included (they leave attemptsMade alone).
+    const looks = Math.max(0, job.attemptsStarted - 1);
+    if (!token || looks >= NOT_VISIBLE.tries) {
+      this.logger.log(log, 'deployment job skipped');
+      return;
+    }
+    this.logger.debug(log, 'not visible yet, looking again shortly');
+    const delay = Math.min(NOT_VISIBLE.firstMs * 2 ** looks, NOT_VISIBLE.maxMs);
+    await job.moveToDelayed(Date.now() + delay, token);
+    throw new DelayedError();
   }
 
   private run(job: Job): Promise<void> {

@@ -1,8 +1,9 @@
 import type { ApiException } from '@kubernetes/client-node';
 
 /**
- * A failed Kubernetes call, classified: `code` null means the API server was not reached
- * (refused, reset, timed out); otherwise the HTTP status and the Status `reason`.
+ * A failed Kubernetes call, classified: `code` is the HTTP status and `reason` the Status
+ * reason; `code` null means no HTTP answer — `reason` 'Unreachable'/'Timeout' when the API
+ * server was not reached, 'Unknown' for any other error (which says nothing about the server).
  */
 export class KubeApiError extends Error {
   constructor(
@@ -17,8 +18,17 @@ export class KubeApiError extends Error {
     this.name = 'KubeApiError';
   }
 
+  /** Only connection errors and timeouts: an answer, even a 404, came from a reachable server. */
   get unreachable(): boolean {
-    return this.code === null;
+    return this.reason === 'Unreachable' || this.reason === 'Timeout';
+  }
+
+  /** Why the API server cannot serve us now (unreachable, or a 5xx), or null when it answered. */
+  get outage(): string | null {
+    if (this.unreachable) return this.detail;
+    return this.code !== null && this.code >= 500
+      ? `Kubernetes API unavailable (${this.detail})`
+      : null;
   }
 
   /** Bad requests and invalid objects stay bad; outages, conflicts and RBAC being fixed may pass later. */
@@ -76,13 +86,15 @@ export class KubeApiError extends Error {
 }
 
 /**
- * Only a loaded client library throws ApiExceptions, and it is loaded only in K8S_MODE=cluster
- * (see KubernetesClient): asked here lazily, so importing this file does not load it.
+ * The client library's ApiException, recognised by its shape, not by instanceof: the library
+ * is loaded lazily and only in K8S_MODE=cluster (see KubernetesClient), and a second copy of it
+ * (another module registry, e.g. jest's isolated app registry) has another class. An
+ * unrecognised 404 would otherwise look like an outage.
  */
 function isApiException(err: unknown): err is ApiException<unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
-  return err instanceof lib.ApiException;
+  if (!(err instanceof Error) || !('body' in err) || !('headers' in err)) return false;
+  const code = (err as Partial<ApiException<unknown>>).code;
+  return typeof code === 'number' && code >= 100 && code <= 599;
 }
 
 function parseStatus(body: unknown): { message?: string; reason?: string } | null {

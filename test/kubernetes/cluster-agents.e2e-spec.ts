@@ -60,9 +60,16 @@ describe('VE agents in cluster mode (fake API server)', () => {
         generation: 1,
       };
       const job = await queue.add(DEPLOYMENT_JOBS.deployVe, data, { jobId: `ve-${ve.id}-again` });
-      await waitFor(async () => (await job.getState()) === 'completed', {
-        what: 'second deploy job',
-      });
+      // A single attempt: a failure ends here, with its reason, instead of as a timeout.
+      const state = await waitFor(
+        async () => {
+          const s = await job.getState();
+          return s === 'completed' || s === 'failed' ? s : null;
+        },
+        { what: 'second deploy job' },
+      );
+      const failedReason = state === 'failed' ? (await queue.getJob(job.id!))?.failedReason : null;
+      expect({ state, failedReason }).toEqual({ state: 'completed', failedReason: null });
     } finally {
       await queue.close();
     }
@@ -132,14 +139,17 @@ describe('VE agents in cluster mode (fake API server)', () => {
       ],
     });
     fake.setDeployment(customer.namespace, ve.agentName, { replicas: 1, availableReplicas: 0 });
+    // A sweep may read the Agent before the change above and the Deployment after it (also
+    // degraded, with another reason): the next sweep sees both, so wait for that reason.
+    const reason = 'Agent not ready: DeploymentNotReady: 0/1 replicas ready';
     const degraded = await waitFor(
       async () => {
         const v = await getVe(t, customer.id, ve.id);
-        return v.status === 'degraded' ? v : null;
+        return v.statusReason === reason ? v : null;
       },
-      { what: 'VE degraded' },
+      { what: 'VE degraded by the Agent' },
     );
-    expect(degraded.statusReason).toBe('Agent not ready: DeploymentNotReady: 0/1 replicas ready');
+    expect(degraded.status).toBe('degraded');
   });
 
   it('keeps serving when the API server goes away, with VE statuses saying why, and recovers', async () => {
