@@ -32,4 +32,8 @@ module.exports = {
   ],
   // A global option (ignored inside a project): e2e tests boot real apps on a shared 2-core machine.
   testTimeout: 60000,
+  // Two workers, recycled when they grow: e2e files mostly wait on I/O, and one in-band process
+  // would accumulate every booted app's memory.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1GB',
 };
