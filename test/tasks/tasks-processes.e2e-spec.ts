@@ -94,9 +94,10 @@ describe('Two real processes: the API (RUN_MODE=api) and a worker-only app (RUN_
     };
     api = new AppProcess('main.js', baseEnv({ ...common, RUN_MODE: 'api' }), dir.path);
     await api.waitForStatus(`${apiBase}/health/ready`, 200, 120_000);
-    kysely = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new Pool({ connectionString: db.url, max: 2 }) }),
-    });
+    const pool = new Pool({ connectionString: db.url, max: 2 });
+    // An idle client cut by the server (a dropped database, a restart) must not crash the test process.
+    pool.on('error', () => undefined);
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     c = await seedCustomer(kysely);
   }, 300_000);
 
