@@ -8,10 +8,16 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { Proc, ROOT, startNode, waitFor } from './lib/processes';
-import { createDatabase, deletePrefix, dropDatabase, REDIS_URL } from './lib/resources';
+import {
+  createDatabase,
+  databaseUrlOf,
+  deletePrefix,
+  dropDatabase,
+  REDIS_URL,
+} from './lib/resources';
 import { bullmqFloor, paced, saturate } from './scenarios/pipeline';
-import { measureScale, seedScale } from './scenarios/scale';
-import { ingest, presign } from './scenarios/webhook-ingest';
+import { measureScale, reuseSeeded, seedScale } from './scenarios/scale';
+import { ingest, SignedCallbacks, withWorkersPaused } from './scenarios/webhook-ingest';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==';
@@ -22,8 +28,14 @@ const BASELINE_PORT = 3900;
 const N_TASKS = Number(process.env.BENCH_TASKS ?? (QUICK ? 1000 : 5000));
 const SCALE_ROWS = Number(process.env.BENCH_SCALE_ROWS ?? (QUICK ? 100_000 : 1_000_000));
 const DURATION = QUICK ? 5 : 10;
+// BENCH_ONLY=ingest,pipeline,scale runs a subset (e.g. to profile one scenario); the default is all.
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'ingest,pipeline,scale').split(',').map((s) => s.trim()),
+);
 // Production mode refuses to start without a signing key for agent JWTs.
-const AGENT_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const AGENT_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 function appEnv(databaseUrl: string, prefix: string): Record<string, string> {
   return {
@@ -49,7 +61,12 @@ function appEnv(databaseUrl: string, prefix: string): Record<string, string> {
   };
 }
 
-async function api<T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<T> {
+async function api<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${API_PORT}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -62,13 +79,30 @@ async function api<T>(method: string, path: string, body: unknown, headers: Reco
 
 async function setupTenant() {
   const op = { 'x-api-key': ADMIN };
-  const customer = await api<{ id: string }>('POST', '/api/customers', { name: 'Bench Co', slug: `bench-${Date.now()}` }, op);
-  const key = await api<{ key: string }>('POST', `/api/customers/${customer.id}/api-keys`, { name: 'bench' }, op);
+  const customer = await api<{ id: string }>(
+    'POST',
+    '/api/customers',
+    { name: 'Bench Co', slug: `bench-${Date.now()}` },
+    op,
+  );
+  const key = await api<{ key: string }>(
+    'POST',
+    `/api/customers/${customer.id}/api-keys`,
+    { name: 'bench' },
+    op,
+  );
   const auth = { authorization: `Bearer ${key.key}` };
   const ve = await api<{ id: string }>(
     'POST',
     '/api/ves',
-    { name: 'Bench Analyst', role: 'analyst', systemPrompt: 'You analyse.', model: 'gpt-4o-mini', skills: ['analysis'], tools: [] },
+    {
+      name: 'Bench Analyst',
+      role: 'analyst',
+      systemPrompt: 'You analyse.',
+      model: 'gpt-4o-mini',
+      skills: ['analysis'],
+      tools: [],
+    },
     auth,
   );
   return { customerId: customer.id, apiKey: key.key, veId: ve.id };
@@ -78,7 +112,9 @@ async function main(): Promise<void> {
   const stamp = Date.now();
   const prefix = `vebench${stamp}`;
   const dbName = `ve_bench_${stamp}`;
-  const scaleDbName = `ve_bench_scale_${stamp}`;
+  // BENCH_SCALE_DB=<name>: measure on a database seeded by an earlier run (kept with BENCH_KEEP_DB=1).
+  const reuseScale = process.env.BENCH_SCALE_DB;
+  const scaleDbName = reuseScale ?? `ve_bench_scale_${stamp}`;
   const procs: Proc[] = [];
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -104,59 +140,134 @@ async function main(): Promise<void> {
     const tenant = await setupTenant();
 
     // 1. Webhook ingest vs the bare baseline, same run.
-    const items = presign(SECRET, tenant.customerId, tenant.veId, QUICK ? 50_000 : 200_000);
-    await new Promise((r) => setTimeout(r, 500));
-    const base = await ingest(`http://127.0.0.1:${BASELINE_PORT}`, items.slice(0, items.length / 2), DURATION);
-    const app = await ingest(`http://127.0.0.1:${API_PORT}`, items.slice(items.length / 2), DURATION);
-    if (app.non2xx || app.errors) console.warn(`ingest: ${app.non2xx} non-2xx, ${app.errors} errors`);
-    results.webhookIngest = { app, baseline: base, ratio: +(app.reqPerSec / base.reqPerSec).toFixed(2) };
+    if (ONLY.has('ingest')) {
+      const apiUrl = `http://127.0.0.1:${API_PORT}`;
+      const metricsUrl = `${apiUrl}/metrics`;
+      const callbacks = new SignedCallbacks(
+        SECRET,
+        tenant.customerId,
+        tenant.veId,
+        QUICK ? 60_000 : 150_000,
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      const base = await ingest(`http://127.0.0.1:${BASELINE_PORT}`, callbacks, DURATION);
+      await baseline.stop();
+      // The app measured like the baseline (accept + enqueue): its workers paused meanwhile.
+      const paused = await withWorkersPaused(REDIS_URL, prefix, () =>
+        ingest(apiUrl, callbacks, DURATION),
+      );
+      const app = paused.result;
+      const drainStart = Date.now();
+      await paused.resume();
+      await drain(metricsUrl, 'webhooks', 300_000);
+      const applied = app.requests - app.non2xx;
+      const applyPerSec = Math.round((applied * 1000) / Math.max(1, Date.now() - drainStart));
+      // And with the workers applying the events on the same two cores at the same time.
+      const busy = await ingest(apiUrl, callbacks, DURATION);
+      await drain(metricsUrl, 'webhooks', 300_000);
+      for (const [name, r] of Object.entries({ app, busy }))
+        if (r.non2xx || r.errors)
+          console.warn(`ingest (${name}): ${r.non2xx} non-2xx, ${r.errors} errors`);
+      results.webhookIngest = {
+        app,
+        baseline: base,
+        ratio: +(app.reqPerSec / base.reqPerSec).toFixed(2),
+        applyPerSec,
+        whileApplying: busy,
+        whileApplyingRatio: +(busy.reqPerSec / base.reqPerSec).toFixed(2),
+        signedDuringRun: callbacks.signedLive,
+      };
+    }
     await baseline.stop();
-    // Let the worker drain the ingested events before the pipeline run.
-    await drain(`http://127.0.0.1:${API_PORT}/metrics`, 'webhooks', 180_000);
 
     // 2. Task pipeline vs the raw BullMQ floor.
-    const floor = await bullmqFloor(REDIS_URL, `${prefix}floor`, QUICK ? 5_000 : 20_000);
-    const sustained = await saturate(`http://127.0.0.1:${API_PORT}`, databaseUrl, tenant, N_TASKS);
-    const halfRate = Math.max(50, Math.round(Math.min(sustained.tasksPerSec, 500) / 2));
-    const latency = await paced(`http://127.0.0.1:${API_PORT}`, databaseUrl, tenant, halfRate, DURATION);
-    results.pipeline = { sustained, paced: { ratePerSec: halfRate, ...latency }, floor, floorRatio: +(sustained.tasksPerSec / floor.jobsPerSec).toFixed(3) };
+    if (ONLY.has('pipeline')) {
+      const floor = await bullmqFloor(REDIS_URL, `${prefix}floor`, QUICK ? 5_000 : 20_000);
+      const sustained = await saturate(
+        `http://127.0.0.1:${API_PORT}`,
+        databaseUrl,
+        tenant,
+        N_TASKS,
+      );
+      const halfRate = Math.max(50, Math.round(Math.min(sustained.tasksPerSec, 500) / 2));
+      const latency = await paced(
+        `http://127.0.0.1:${API_PORT}`,
+        databaseUrl,
+        tenant,
+        halfRate,
+        DURATION,
+      );
+      results.pipeline = {
+        sustained,
+        paced: { ratePerSec: halfRate, ...latency },
+        floor,
+        floorRatio: +(sustained.tasksPerSec / floor.jobsPerSec).toFixed(3),
+      };
+    }
 
     // 4. Memory during 1 and 2.
-    results.memory = { apiPeakRssMb: apiProc.peakRssMb(), workerPeakRssMb: workerProc.peakRssMb() };
+    if (ONLY.has('ingest') || ONLY.has('pipeline'))
+      results.memory = {
+        apiPeakRssMb: apiProc.peakRssMb(),
+        workerPeakRssMb: workerProc.peakRssMb(),
+      };
     await workerProc.stop();
     await apiProc.stop();
     procs.length = 0;
 
     // 3. Scale: one million tasks, one million usage rows.
-    const period = new Date().toISOString().slice(0, 7);
-    const scaleUrl = await createDatabase(scaleDbName);
-    const scaleApi = startNode('api-scale', 'dist/main.js', { ...appEnv(scaleUrl, `${prefix}s`), RUN_MODE: 'api' });
-    procs.push(scaleApi);
-    await waitFor(`http://127.0.0.1:${API_PORT}/health/ready`);
-    const seeded = await seedScale(scaleUrl, { tasks: SCALE_ROWS, usage: SCALE_ROWS, period });
-    results.scale = await measureScale(`http://127.0.0.1:${API_PORT}`, seeded, {
-      tasks: SCALE_ROWS,
-      usage: SCALE_ROWS,
-      period,
-      durationSec: DURATION,
-    });
+    if (ONLY.has('scale')) {
+      const period = new Date().toISOString().slice(0, 7);
+      const scaleUrl = reuseScale ? databaseUrlOf(scaleDbName) : await createDatabase(scaleDbName);
+      const scaleApi = startNode('api-scale', 'dist/main.js', {
+        ...appEnv(scaleUrl, `${prefix}s`),
+        RUN_MODE: 'api',
+      });
+      procs.push(scaleApi);
+      await waitFor(`http://127.0.0.1:${API_PORT}/health/ready`);
+      const seeded = reuseScale
+        ? await reuseSeeded(scaleUrl)
+        : await seedScale(scaleUrl, { tasks: SCALE_ROWS, usage: SCALE_ROWS, period });
+      results.scale = await measureScale(`http://127.0.0.1:${API_PORT}`, seeded, {
+        tasks: SCALE_ROWS,
+        usage: SCALE_ROWS,
+        period,
+        durationSec: DURATION,
+      });
+    }
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
-    await Promise.allSettled([dropDatabase(dbName), dropDatabase(scaleDbName), deletePrefix(prefix)]);
+    // BENCH_KEEP_DB=1 keeps the databases (e.g. for EXPLAIN ANALYZE on the seeded million rows).
+    if (process.env.BENCH_KEEP_DB === '1') console.log(`kept databases ${dbName}, ${scaleDbName}`);
+    else
+      await Promise.allSettled([
+        dropDatabase(dbName),
+        reuseScale ? Promise.resolve() : dropDatabase(scaleDbName),
+        deletePrefix(prefix),
+      ]);
   }
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
-  writeFileSync(join(dir, `${String(results.date).slice(0, 10)}${QUICK ? '-quick' : ''}.json`), JSON.stringify(results, null, 2));
+  // A partial run (BENCH_ONLY) never replaces the full table.
+  const name = ONLY.size === 3 ? 'latest' : `partial-${[...ONLY].join('-')}`;
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(results, null, 2));
+  if (ONLY.size === 3)
+    writeFileSync(
+      join(dir, `${String(results.date).slice(0, 10)}${QUICK ? '-quick' : ''}.json`),
+      JSON.stringify(results, null, 2),
+    );
   const table = markdown(results);
-  writeFileSync(join(dir, 'latest.md'), table);
+  writeFileSync(join(dir, `${name}.md`), table);
   console.log(table);
 }
 
 /** Waits until a queue has nothing waiting/active, read from the app's own /metrics. */
 async function drain(metricsUrl: string, queue: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
-  const re = new RegExp(`ve_queue_jobs\\{queue="${queue}",state="(waiting|active|prioritized)"\\} (\\d+)`, 'g');
+  const re = new RegExp(
+    `ve_queue_jobs\\{queue="${queue}",state="(waiting|active|prioritized)"\\} (\\d+)`,
+    'g',
+  );
   while (Date.now() < until) {
     const text = await (await fetch(metricsUrl)).text();
     const left = [...text.matchAll(re)].reduce((n, m) => n + Number(m[2]), 0);
@@ -173,16 +284,71 @@ function markdown(r: any): string {
   const p = r.pipeline;
   const s = r.scale;
   const m = r.memory;
-  const rows = [
-    ['Webhook ingest (app)', `${w.app.reqPerSec} req/s, p50 ${w.app.p50Ms} ms, p99 ${w.app.p99Ms} ms`, '≥ 0.5 × baseline', `${w.ratio} × ${ok(w.ratio >= 0.5)}`],
-    ['Webhook ingest (baseline: Fastify + verify + add)', `${w.baseline.reqPerSec} req/s, p50 ${w.baseline.p50Ms} ms, p99 ${w.baseline.p99Ms} ms`, '', ''],
-    ['Pipeline sustained', `${p.sustained.tasksPerSec} tasks/s (${p.sustained.tasks} tasks)`, '≥ 500 tasks/s', ok(p.sustained.tasksPerSec >= 500)],
-    ['Pipeline at half rate', `${p.paced.ratePerSec}/s: p50 ${p.paced.p50Ms} ms, p99 ${p.paced.p99Ms} ms`, 'p99 < 250 ms', ok(p.paced.p99Ms < 250)],
-    ['Raw BullMQ floor (no-op jobs)', `${p.floor.jobsPerSec} jobs/s; pipeline/floor ${p.floorRatio}`, '', ''],
-    ['GET /api/tasks, 1M rows', `p50 ${s.listP50Ms} ms, p99 ${s.listP99Ms} ms (filtered p99 ${s.listFilteredP99Ms}, next page p99 ${s.listNextPageP99Ms})`, 'p99 < 20 ms', ok(s.listP99Ms < 20)],
-    ['Billing summary, 1M usage rows', `p50 ${s.summaryP50Ms} ms, p99 ${s.summaryP99Ms} ms`, 'p99 < 50 ms', ok(s.summaryP99Ms < 50)],
-    ['Peak RSS API / worker', `${m.apiPeakRssMb} MB / ${m.workerPeakRssMb} MB`, '< 250 MB each', ok(m.apiPeakRssMb < 250 && m.workerPeakRssMb < 250)],
-  ];
+  const rows: string[][] = [];
+  if (w)
+    rows.push(
+      [
+        'Webhook ingest (app: accept + enqueue, workers paused)',
+        `${w.app.reqPerSec} req/s, p50 ${w.app.p50Ms} ms, p99 ${w.app.p99Ms} ms`,
+        '≥ 0.5 × baseline',
+        `${w.ratio} × ${ok(w.ratio >= 0.5)}`,
+      ],
+      [
+        'Webhook ingest (baseline: Fastify + verify + add)',
+        `${w.baseline.reqPerSec} req/s, p50 ${w.baseline.p50Ms} ms, p99 ${w.baseline.p99Ms} ms`,
+        '',
+        '',
+      ],
+      [
+        'Webhook ingest while workers apply (same 2 cores)',
+        `${w.whileApplying.reqPerSec} req/s, p99 ${w.whileApplying.p99Ms} ms (${w.whileApplyingRatio} × baseline); applied ${w.applyPerSec} events/s`,
+        '',
+        '',
+      ],
+    );
+  if (p)
+    rows.push(
+      [
+        'Pipeline sustained',
+        `${p.sustained.tasksPerSec} tasks/s (${p.sustained.tasks} tasks)`,
+        '≥ 500 tasks/s',
+        ok(p.sustained.tasksPerSec >= 500),
+      ],
+      [
+        'Pipeline at half rate',
+        `${p.paced.ratePerSec}/s: p50 ${p.paced.p50Ms} ms, p99 ${p.paced.p99Ms} ms`,
+        'p99 < 250 ms',
+        ok(p.paced.p99Ms < 250),
+      ],
+      [
+        'Raw BullMQ floor (no-op jobs)',
+        `${p.floor.jobsPerSec} jobs/s; pipeline/floor ${p.floorRatio}`,
+        '',
+        '',
+      ],
+    );
+  if (s)
+    rows.push(
+      [
+        'GET /api/tasks, 1M rows',
+        `p50 ${s.listP50Ms} ms, p99 ${s.listP99Ms} ms (filtered p99 ${s.listFilteredP99Ms}, next page p99 ${s.listNextPageP99Ms})`,
+        'p99 < 20 ms',
+        ok(s.listP99Ms < 20),
+      ],
+      [
+        'Billing summary, 1M usage rows',
+        `p50 ${s.summaryP50Ms} ms, p99 ${s.summaryP99Ms} ms`,
+        'p99 < 50 ms',
+        ok(s.summaryP99Ms < 50),
+      ],
+    );
+  if (m)
+    rows.push([
+      'Peak RSS API / worker',
+      `${m.apiPeakRssMb} MB / ${m.workerPeakRssMb} MB`,
+      '< 250 MB each',
+      ok(m.apiPeakRssMb < 250 && m.workerPeakRssMb < 250),
+    ]);
   return [
     `Benchmarks of ${r.date.slice(0, 10)} on ${r.machine}${r.quick ? ' (quick run)' : ''}`,
     '',
@@ -197,4 +363,3 @@ void main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
-

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
   });
   const app = Fastify({ bodyLimit: 1_048_576 });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.post('/api/webhooks/agent-callback', async (req, reply) => {
     const raw = (req.body as Buffer).toString('utf8');
     const headers = req.headers as Record<string, string>;
@@ -30,7 +32,14 @@ async function main(): Promise<void> {
     return reply.status(202).send({ accepted: true, id });
   });
   await app.listen({ port, host: '127.0.0.1' });
-  process.on('SIGTERM', () => void app.close().then(() => queue.close()).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => queue.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 void main();

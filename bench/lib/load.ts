@@ -29,7 +29,12 @@ export async function runLoad(opts: {
           {
             setupRequest: (req) => {
               const n = opts.next!();
-              return { ...req, path: n.path ?? req.path, headers: { ...req.headers, ...n.headers }, body: n.body };
+              return {
+                ...req,
+                path: n.path ?? req.path,
+                headers: { ...req.headers, ...n.headers },
+                body: n.body,
+              };
             },
           },
         ]

@@ -6,6 +6,16 @@ export const ROOT = join(__dirname, '..', '..', '..');
 /** Node 24 from the pinned `node` devDependency. */
 export const NODE = process.execPath;
 
+/**
+ * The Node flags the production image runs with (the Dockerfile's `ENV NODE_OPTIONS`), so the
+ * benchmark measures the app as deployed. BENCH_NODE_OPTIONS overrides them (experiments only).
+ */
+export function deployedNodeOptions(): string {
+  if (process.env.BENCH_NODE_OPTIONS !== undefined) return process.env.BENCH_NODE_OPTIONS;
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  return /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? '';
+}
+
 export interface Proc {
   child: ChildProcess;
   name: string;
@@ -14,10 +24,28 @@ export interface Proc {
 }
 
 /** Spawns a node script of the project with env overrides; the output tail is kept for diagnosis. */
-export function startNode(name: string, script: string, env: Record<string, string>, args: string[] = []): Proc {
-  const child = spawn(NODE, [...args, join(ROOT, script)], {
+export function startNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Proc {
+  // BENCH_CPU_PROF=1: V8 CPU profiles of every started process, written on exit to BENCH_PROF_DIR/<name>.
+  const prof =
+    process.env.BENCH_CPU_PROF === '1'
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(process.env.BENCH_PROF_DIR ?? '/tmp/prof', name)}`,
+          '--cpu-prof-interval=500',
+        ]
+      : [];
+  const child = spawn(NODE, [...prof, ...args, join(ROOT, script)], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, deployedNodeOptions()].filter(Boolean).join(' '),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

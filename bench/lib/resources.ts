@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
 
-export const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN =
+  process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function createDatabase(name: string): Promise<string> {
@@ -10,6 +11,10 @@ export async function createDatabase(name: string): Promise<string> {
   await c.query(`drop database if exists "${name}" with (force)`);
   await c.query(`create database "${name}"`);
   await c.end();
+  return databaseUrlOf(name);
+}
+
+export function databaseUrlOf(name: string): string {
   const u = new URL(PG_ADMIN);
   u.pathname = `/${name}`;
   return u.toString();

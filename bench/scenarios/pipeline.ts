@@ -18,10 +18,20 @@ async function latencies(databaseUrl: string, customerId: string, since: Date) {
     [customerId, since],
   );
   await pg.end();
-  return rows.map((r) => ({ ms: Number(r.ms), created: r.created.getTime(), done: r.done.getTime() }));
+  return rows.map((r) => ({
+    ms: Number(r.ms),
+    created: r.created.getTime(),
+    done: r.done.getTime(),
+  }));
 }
 
-async function waitCompleted(databaseUrl: string, customerId: string, since: Date, n: number, timeoutMs: number) {
+async function waitCompleted(
+  databaseUrl: string,
+  customerId: string,
+  since: Date,
+  n: number,
+  timeoutMs: number,
+) {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const until = Date.now() + timeoutMs;
@@ -37,7 +47,8 @@ async function waitCompleted(databaseUrl: string, customerId: string, since: Dat
         if (Number(rows[0]!.failed)) throw new Error(`${rows[0]!.failed} tasks failed`);
         return;
       }
-      if (Date.now() > until) throw new Error(`only ${done}/${n} tasks finished in ${timeoutMs} ms`);
+      if (Date.now() > until)
+        throw new Error(`only ${done}/${n} tasks finished in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -58,15 +69,27 @@ function summarise(rows: { ms: number; created: number; done: number }[]): Pipel
 }
 
 /** Creates `n` tasks through the bulk API as fast as it accepts them; measures until all completed. */
-export async function saturate(baseUrl: string, databaseUrl: string, auth: { apiKey: string; customerId: string; veId: string }, n: number) {
+export async function saturate(
+  baseUrl: string,
+  databaseUrl: string,
+  auth: { apiKey: string; customerId: string; veId: string },
+  n: number,
+) {
   const since = new Date(Date.now() - 1000);
   const headers = { authorization: `Bearer ${auth.apiKey}`, 'content-type': 'application/json' };
   const batch = 250;
   const posts: Promise<void>[] = [];
   for (let i = 0; i < n; i += batch) {
-    const tasks = Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({ title: `bench ${i + k}`, veId: auth.veId }));
+    const tasks = Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({
+      title: `bench ${i + k}`,
+      veId: auth.veId,
+    }));
     posts.push(
-      fetch(`${baseUrl}/api/tasks/bulk`, { method: 'POST', headers, body: JSON.stringify({ tasks }) }).then(async (res) => {
+      fetch(`${baseUrl}/api/tasks/bulk`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ tasks }),
+      }).then(async (res) => {
         if (res.status !== 201) throw new Error(`bulk answered ${res.status}: ${await res.text()}`);
       }),
     );
@@ -95,11 +118,14 @@ export async function paced(
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
-      fetch(`${baseUrl}/api/tasks`, { method: 'POST', headers, body: JSON.stringify({ title: `paced ${i}`, veId: auth.veId }) }).then(
-        async (res) => {
-          if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
-        },
-      ),
+      fetch(`${baseUrl}/api/tasks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: `paced ${i}`, veId: auth.veId }),
+      }).then(async (res) => {
+        if (res.status !== 201)
+          throw new Error(`create answered ${res.status}: ${await res.text()}`);
+      }),
     );
   }
   await Promise.all(inflight);
@@ -108,13 +134,21 @@ export async function paced(
 }
 
 /** The floor: raw BullMQ add + process of prioritised no-op jobs, same Redis, same run. */
-export async function bullmqFloor(redisUrl: string, prefix: string, n: number): Promise<{ jobsPerSec: number }> {
+export async function bullmqFloor(
+  redisUrl: string,
+  prefix: string,
+  n: number,
+): Promise<{ jobsPerSec: number }> {
   const connection = { url: redisUrl };
   const queue = new Queue('floor', { prefix, connection });
   let done = 0;
   let resolveAll!: () => void;
   const all = new Promise<void>((r) => (resolveAll = r));
-  const worker = new Worker('floor', async () => undefined, { prefix, connection: { ...connection, maxRetriesPerRequest: null }, concurrency: 50 });
+  const worker = new Worker('floor', async () => undefined, {
+    prefix,
+    connection: { ...connection, maxRetriesPerRequest: null },
+    concurrency: 50,
+  });
   worker.on('completed', () => {
     if (++done === n) resolveAll();
   });

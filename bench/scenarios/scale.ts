@@ -19,7 +19,10 @@ const CUSTOMERS = 5;
  * Fills the database with one million tasks over several customers and one million usage rows
  * for one customer (ledger + the rollups the app keeps), then measures the list and summary routes.
  */
-export async function seedScale(databaseUrl: string, opts: { tasks: number; usage: number; period: string }) {
+export async function seedScale(
+  databaseUrl: string,
+  opts: { tasks: number; usage: number; period: string },
+) {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const ids: string[] = [];
@@ -31,11 +34,10 @@ export async function seedScale(databaseUrl: string, opts: { tasks: number; usag
     ids.push(rows[0]!.id);
   }
   const key = `vek_bench_scale_${Date.now()}_key_material_0123456789`;
-  await pg.query(`insert into api_keys (customer_id, name, prefix, key_hash) values ($1, 'bench', $2, $3)`, [
-    ids[0],
-    key.slice(0, 12),
-    hashApiKey(key),
-  ]);
+  await pg.query(
+    `insert into api_keys (customer_id, name, prefix, key_hash) values ($1, 'bench', $2, $3)`,
+    [ids[0], key.slice(0, 12), hashApiKey(key)],
+  );
   const { rows: ve } = await pg.query<{ id: string }>(
     `insert into ves (customer_id, name, role, agent_name, namespace, model, status)
      values ($1, 'Scale VE', 'analyst', 'scale-ve', 'customer-scale-0', 'gpt-4o-mini', 'ready') returning id`,
@@ -78,6 +80,23 @@ export async function seedScale(databaseUrl: string, opts: { tasks: number; usag
   return { customerId: ids[0]!, apiKey: key };
 }
 
+/** A database seeded by an earlier run: a fresh API key for its first customer. */
+export async function reuseSeeded(databaseUrl: string) {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  const { rows } = await pg.query<{ id: string }>(
+    `select id from customers where slug = 'scale-0'`,
+  );
+  if (!rows[0]) throw new Error('BENCH_SCALE_DB has no seeded customer scale-0');
+  const key = `vek_bench_scale_${Date.now()}_key_material_0123456789`;
+  await pg.query(
+    `insert into api_keys (customer_id, name, prefix, key_hash) values ($1, 'bench', $2, $3)`,
+    [rows[0].id, key.slice(0, 12), hashApiKey(key)],
+  );
+  await pg.end();
+  return { customerId: rows[0].id, apiKey: key };
+}
+
 export async function measureScale(
   baseUrl: string,
   auth: { apiKey: string },
@@ -87,7 +106,12 @@ export async function measureScale(
   const first = await fetch(`${baseUrl}/api/tasks?limit=50`, { headers });
   if (!first.ok) throw new Error(`GET /api/tasks answered ${first.status}: ${await first.text()}`);
   const page = (await first.json()) as { nextCursor: string | null };
-  const list = await runLoad({ url: `${baseUrl}/api/tasks?limit=50`, headers, connections: 8, durationSec: opts.durationSec });
+  const list = await runLoad({
+    url: `${baseUrl}/api/tasks?limit=50`,
+    headers,
+    connections: 8,
+    durationSec: opts.durationSec,
+  });
   const filtered = await runLoad({
     url: `${baseUrl}/api/tasks?limit=50&status=failed`,
     headers,
@@ -103,7 +127,12 @@ export async function measureScale(
   const summaryUrl = `${baseUrl}/api/billing/summary?period=${opts.period}`;
   const check = await fetch(summaryUrl, { headers });
   if (!check.ok) throw new Error(`GET summary answered ${check.status}: ${await check.text()}`);
-  const summary = await runLoad({ url: summaryUrl, headers, connections: 8, durationSec: opts.durationSec });
+  const summary = await runLoad({
+    url: summaryUrl,
+    headers,
+    connections: 8,
+    durationSec: opts.durationSec,
+  });
   for (const [name, r] of Object.entries({ list, filtered, next, summary })) {
     if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   }

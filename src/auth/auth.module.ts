@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyCache } from './api-key-cache';
 import { AuthGuard } from './auth.guard';
 import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
@@ -10,6 +11,7 @@ import { SupabaseJwtVerifier } from './supabase-jwt.verifier';
   providers: [
     AuthRepository,
     AuthService,
+    ApiKeyCache,
     SupabaseJwtVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthorizedError } from '../common/domain-errors';
 import { API_KEY_PREFIX, hashApiKey } from './api-key';
+import { ApiKeyCache } from './api-key-cache';
 import { AuthRepository } from './auth.repository';
 import type { Caller } from './caller';
 import { SupabaseJwtVerifier } from './supabase-jwt.verifier';
@@ -25,6 +26,7 @@ export class AuthService {
     config: AppConfig,
     private readonly repo: AuthRepository,
     private readonly jwt: SupabaseJwtVerifier,
+    private readonly apiKeys: ApiKeyCache,
   ) {
     this.adminDigest = digest(config.get('ADMIN_API_KEY'));
   }
@@ -53,8 +55,14 @@ export class AuthService {
     return this.fromUserToken(token, customerId);
   }
 
+  /** Call once keys were revoked or a customer deleted: no replica accepts them from its cache. */
+  async apiKeysChanged(): Promise<void> {
+    await this.apiKeys.changed();
+  }
+
   private async fromApiKey(key: string, wanted?: string): Promise<Caller> {
-    const row = await this.repo.findActiveApiKey(hashApiKey(key));
+    const hash = hashApiKey(key);
+    const row = await this.apiKeys.get(hash, () => this.repo.findActiveApiKey(hash));
     if (!row) throw new UnauthorizedError('Invalid or revoked API key');
     // A key acts for its own customer only; naming another one is a mistake worth reporting.
     if (wanted && wanted !== row.customer_id) {
@@ -64,6 +72,7 @@ export class AuthService {
     }
     const stale = !row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000;
     if (stale) {
+      this.apiKeys.used(hash, new Date());
       this.repo
         .touchApiKey(row.id)
         .catch((err: unknown) => this.logger.warn({ err }, 'could not record API key use'));

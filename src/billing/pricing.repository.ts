@@ -16,8 +16,9 @@ export interface PricingRow {
 export class PricingRepository {
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
-  list(): Promise<PricingRow[]> {
-    return this.db
+  /** `db`: a caller's open transaction, so a reader inside one needs no second pool connection. */
+  list(db: Kysely<Database> = this.db): Promise<PricingRow[]> {
+    return db
       .selectFrom('model_pricing')
       .selectAll()
       .orderBy('provider')

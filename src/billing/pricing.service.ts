@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { Db } from '../common/db-types';
 import { ValidationFailedError } from '../common/domain-errors';
 import { formatUsd, ModelPrice } from './money';
 import { PricingRepository, PricingRow } from './pricing.repository';
@@ -61,8 +62,8 @@ export class PricingService {
    * (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`), else BILLING_FALLBACK_MODEL's price (flagged),
    * else — should an operator name an unpriced fallback — the highest prices on the list.
    */
-  async resolve(reported: string): Promise<ResolvedPrice> {
-    const rows = await this.rows(false);
+  async resolve(reported: string, db?: Db): Promise<ResolvedPrice> {
+    const rows = await this.rows(false, db);
     const own = match(rows, reported);
     if (own) return { price: priceOf(own), pricedAs: own.model, fallback: false };
     const fallback = match(rows, this.config.get('BILLING_FALLBACK_MODEL'));
@@ -78,9 +79,14 @@ export class PricingService {
     };
   }
 
-  private async rows(fresh: boolean): Promise<PricingRow[]> {
+  /**
+   * `db`: the caller's transaction when it holds one. Reloading through the pool instead would
+   * need a second connection per transaction: with as many transactions open as the pool has
+   * connections (a webhook burst), each would wait for the others until the pool timeout.
+   */
+  private async rows(fresh: boolean, db?: Db): Promise<PricingRow[]> {
     if (!fresh && this.cache && Date.now() - this.cache.loadedAt < CACHE_MS) return this.cache.rows;
-    const rows = await this.repo.list();
+    const rows = await this.repo.list(db);
     this.cache = { rows, loadedAt: Date.now() };
     return rows;
   }

@@ -60,6 +60,35 @@ export class UsageRepository {
     return inserted?.xid;
   }
 
+  /**
+   * insertLedger + addToRollup in one statement (atomic on its own, no transaction needed): one
+   * round trip instead of four when nothing else shares the write. True when the row was new.
+   */
+  async insertLedgerWithRollup(db: Db, row: LedgerRow, day: string): Promise<boolean> {
+    const { rows } = await sql<{ n: number }>`
+      with ledger as (
+        insert into token_usage (customer_id, ve_id, task_id, model, input_tokens, output_tokens,
+          cost_micros, fallback_price, source, source_event_id, occurred_at)
+        values (${row.customer_id}, ${row.ve_id}, ${row.task_id}, ${row.model}, ${row.input_tokens},
+          ${row.output_tokens}, ${row.cost_micros}, ${row.fallback_price}, ${row.source},
+          ${row.source_event_id}, ${row.occurred_at})
+        on conflict (customer_id, source_event_id) do nothing
+        returning customer_id, ve_id, model, input_tokens, output_tokens, cost_micros
+      ), rollup as (
+        insert into usage_daily (customer_id, day, ve_id, model, input_tokens, output_tokens, cost_micros, events)
+        select customer_id, ${day}::date, coalesce(ve_id, ${NO_VE}::uuid), model, input_tokens,
+          output_tokens, cost_micros, 1
+        from ledger
+        on conflict (customer_id, day, ve_id, model) do update set
+          input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+          output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+          cost_micros = usage_daily.cost_micros + excluded.cost_micros,
+          events = usage_daily.events + 1
+      )
+      select count(*)::int as n from ledger`.execute(db);
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
   async costOf(db: Db, customerId: string, sourceEventId: string): Promise<number | undefined> {
     const row = await db
       .selectFrom('token_usage')

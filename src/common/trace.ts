@@ -1,15 +1,18 @@
 import { trace } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const KEY = Symbol('traceId');
 
-/** A W3C trace id (32 hex). */
+/**
+ * A W3C trace id (32 hex). From randomUUID, which draws on a cached entropy pool: randomBytes(16)
+ * per request was a getrandom call each (2% of a webhook request's CPU in bench/ profiles).
+ */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return randomUUID().replace(/-/g, '');
 }
 
 /** The trace id of an incoming request's `traceparent`, or a new one: created at the HTTP edge. */
@@ -21,7 +24,7 @@ export function traceIdFromHeaders(headers: IncomingHttpHeaders): string {
 
 /** A `traceparent` header continuing the trace with a new span id (for A2A and outbound calls). */
 export function traceparentFor(traceId: string): string {
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+  return `00-${traceId}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { generateApiKey } from '../auth/api-key';
+import { AuthService } from '../auth/auth.service';
 import { NotFoundError } from '../common/domain-errors';
 import { decodeCursor, Page, PageQueryDto, toPage } from '../common/pagination';
 import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
@@ -12,6 +13,7 @@ export class ApiKeysService {
   constructor(
     private readonly repo: ApiKeysRepository,
     private readonly customers: CustomersService,
+    private readonly auth: AuthService,
   ) {}
 
   async create(customerId: string, name: string): Promise<ApiKeyCreatedDto> {
@@ -41,6 +43,7 @@ export class ApiKeysService {
     await this.customers.get(customerId);
     const row = await this.repo.revoke(customerId, keyId);
     if (!row) throw new NotFoundError('API key', keyId);
+    await this.auth.apiKeysChanged(); // replicas cache active keys (ApiKeyCache)
     return toApiKey(row);
   }
 }

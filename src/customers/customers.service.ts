@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Kysely } from 'kysely';
+import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
 import type { Db } from '../common/db-types';
 import {
@@ -40,6 +41,7 @@ export class CustomersService {
     private readonly repo: CustomersRepository,
     private readonly jobs: NamespaceJobs,
     config: AppConfig,
+    private readonly auth: AuthService,
   ) {
     this.namespacePrefix = config.get('K8S_NAMESPACE_PREFIX');
   }
@@ -151,6 +153,7 @@ export class CustomersService {
       await this.enqueue(() => this.jobs.teardown(updated));
       return updated;
     });
+    await this.auth.apiKeysChanged(); // its keys stop working: replicas cache active keys
     return toCustomer(row);
   }
 

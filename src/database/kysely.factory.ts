@@ -36,6 +36,13 @@ export async function createDatabase(opts: {
     pool.on('error', (err) =>
       new Logger('Database').warn({ err: err.message }, 'idle Postgres connection lost'),
     );
+    // The pool listens only to idle clients: one killed while checked out (a transaction waiting
+    // between two statements) emits 'error' with no listener, which would end the process. Its
+    // query in flight, or its next one, fails instead (503), and the pool discards it on release.
+    const lostInUse = (err: Error) =>
+      new Logger('Database').warn({ err: err.message }, 'Postgres connection lost while in use');
+    pool.on('acquire', (client) => client.on('error', lostInUse));
+    pool.on('release', (_err, client) => client.removeListener('error', lostInUse));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BullMQOtel } from 'bullmq-otel';
 import { AppConfig } from '../config/app-config';
+import { JobSchedulerKeeper } from './job-scheduler-keeper';
 import { OutageSafeWorker } from './outage-safe-worker';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
 import { QueueProducerService } from './queue-producer.service';
@@ -18,8 +19,15 @@ const queues = ALL_QUEUES.map((name) =>
     name,
     inject: [AppConfig],
     useFactory: (config: AppConfig) => ({
-      // Producers fail fast while Redis is down (the database row stays, the reconciler re-enqueues).
-      connection: { ...redisConnectionOptions(config.get('REDIS_URL')), enableOfflineQueue: false },
+      // Producers fail fast while Redis is down (the database row stays, the reconciler re-enqueues):
+      // no offline queue for new commands, and a command in flight when Redis goes away fails after
+      // one reconnect attempt instead of holding its HTTP request until Redis returns.
+      // (Workers get these options too; OutageSafeWorker gives them maxRetriesPerRequest: null.)
+      connection: {
+        ...redisConnectionOptions(config.get('REDIS_URL')),
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+      },
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
       streams: { events: { maxLen: 10_000 } },
       // OTEL_ENABLED: producer and processor spans, the job carrying the trace context (workers use these opts too).
@@ -47,7 +55,7 @@ const queues = ALL_QUEUES.map((name) =>
     }),
     ...queues,
   ],
-  providers: [QueueProducerService, WorkerErrorListener],
-  exports: [BullModule, QueueProducerService],
+  providers: [QueueProducerService, WorkerErrorListener, JobSchedulerKeeper],
+  exports: [BullModule, QueueProducerService, JobSchedulerKeeper],
 })
 export class QueueModule {}

@@ -32,8 +32,8 @@ export class TaskOutcomes {
     const c = task.customer_id;
     switch (outcome.kind) {
       case 'completed': {
-        const r = await this.transitions.run(undefined, (trx) =>
-          this.transitions.apply(trx, c, task.id, {
+        const r = await this.transitions.applyAlone(task, [
+          {
             to: 'completed',
             from: RUNNING,
             patch: {
@@ -42,19 +42,19 @@ export class TaskOutcomes {
               a2a_task_id: a2aTaskId,
             },
             event: { data: { source: 'a2a', a2aTaskId } },
-          }),
-        );
+          },
+        ]);
         return result(task, r.row, r.ok);
       }
       case 'failed': {
-        const r = await this.transitions.run(undefined, (trx) =>
-          this.transitions.apply(trx, c, task.id, {
+        const r = await this.transitions.applyAlone(task, [
+          {
             to: 'failed',
             from: RUNNING,
             patch: { error: outcome.reason, completed_at: nowMs(), a2a_task_id: a2aTaskId },
             event: { data: { source: 'a2a', a2aState: outcome.a2aState, a2aTaskId } },
-          }),
-        );
+          },
+        ]);
         // The agent's own verdict: no retry, and the job shows as failed (with the reason) in Bull Board.
         if (r.ok) throw new UnrecoverableError(outcome.reason);
         return result(task, r.row, false);

@@ -25,20 +25,36 @@ function fakeTransitions(initial: TaskStatus, veId: string | null = VE.id) {
     trace_id: null,
   } as unknown as TaskRow;
   const events: Array<{ type: string; to?: TaskStatus; data?: unknown }> = [];
+  const apply = jest.fn(async (_trx: unknown, _c: string, _id: string, spec: TransitionSpec) => {
+    if (
+      (spec.from && !spec.from.includes(task.status)) ||
+      !TaskStateMachine.canTransition(task.status, spec.to)
+    ) {
+      return { ok: false, row: { ...task } };
+    }
+    Object.assign(task, spec.patch ?? {}, { status: spec.to });
+    events.push({ type: spec.event?.type ?? spec.to, to: spec.to, data: spec.event?.data });
+    return { ok: true, row: { ...task } };
+  });
   return {
     task,
     events,
     run: jest.fn((_db: unknown, fn: (trx: unknown) => unknown) => fn('trx')),
-    apply: jest.fn(async (_trx: unknown, _c: string, _id: string, spec: TransitionSpec) => {
-      if (
-        (spec.from && !spec.from.includes(task.status)) ||
-        !TaskStateMachine.canTransition(task.status, spec.to)
-      ) {
-        return { ok: false, row: { ...task } };
+    apply,
+    // All or nothing, like the one statement it stands for.
+    applyAlone: jest.fn(async (_task: unknown, specs: TransitionSpec[]) => {
+      const before = { ...task };
+      const count = events.length;
+      let r = { ok: false, row: { ...task } };
+      for (const spec of specs) {
+        r = await apply('trx', 'c1', 't1', spec);
+        if (!r.ok) {
+          Object.assign(task, before);
+          events.length = count;
+          return { ok: false, row: { ...task } };
+        }
       }
-      Object.assign(task, spec.patch ?? {}, { status: spec.to });
-      events.push({ type: spec.event?.type ?? spec.to, to: spec.to, data: spec.event?.data });
-      return { ok: true, row: { ...task } };
+      return r;
     }),
     note: jest.fn(
       async (

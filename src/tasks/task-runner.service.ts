@@ -114,11 +114,17 @@ export class TaskRunner {
     task: TaskRow,
     signal?: AbortSignal,
   ): Promise<TaskJobResult> {
-    const ve = await this.assign(task);
-    if (!ve) return { taskId: task.id, status: 'cancelled', skipped: 'changed before assignment' };
+    const { ve, route } = await this.chooseVe(task);
     const pushToken = randomBytes(24).toString('base64url');
-    const started = await this.transitions.run(undefined, (trx) =>
-      this.transitions.apply(trx, task.customer_id, task.id, {
+    // queued → assigned → in_progress in one step (nothing happens between the two): one statement.
+    const started = await this.transitions.applyAlone(task, [
+      {
+        to: 'assigned',
+        from: ['queued'],
+        patch: { ve_id: ve.id },
+        event: { data: { veId: ve.id, agentName: ve.agentName, ...route } },
+      },
+      {
         to: 'in_progress',
         from: ['assigned'],
         patch: {
@@ -129,8 +135,8 @@ export class TaskRunner {
           error: null,
         },
         event: { data: { attempt: task.attempts + 1, agentName: ve.agentName } },
-      }),
-    );
+      },
+    ]);
     if (!started.ok) return skipped(started.row ?? task, 'changed before the agent was invoked');
     const running = started.row;
     let outcome: InvokeOutcome;
@@ -150,23 +156,20 @@ export class TaskRunner {
     return this.outcomes.apply(running, ve, outcome);
   }
 
-  /** Picks the VE (given, or routed by the orchestrator) and moves queued → assigned. */
-  private async assign(task: TaskRow): Promise<Ve | undefined> {
-    let ve: Ve;
-    let route: Record<string, unknown> = { source: 'given' };
+  /** Picks the VE: the one the task names, or the one the orchestrator routes it to. */
+  private async chooseVe(task: TaskRow): Promise<{ ve: Ve; route: Record<string, unknown> }> {
     try {
       if (task.ve_id) {
-        ve = await this.ves.get(task.customer_id, task.ve_id);
-      } else {
-        const decision = await this.orchestrator.route(task.customer_id, {
-          taskId: task.id,
-          title: task.title,
-          description: task.description,
-          traceId: task.trace_id ?? undefined,
-        });
-        ve = await this.ves.get(task.customer_id, decision.veId);
-        route = { source: decision.source, reason: decision.reason };
+        return { ve: await this.ves.get(task.customer_id, task.ve_id), route: { source: 'given' } };
       }
+      const decision = await this.orchestrator.route(task.customer_id, {
+        taskId: task.id,
+        title: task.title,
+        description: task.description,
+        traceId: task.trace_id ?? undefined,
+      });
+      const ve = await this.ves.get(task.customer_id, decision.veId);
+      return { ve, route: { source: decision.source, reason: decision.reason } };
     } catch (err) {
       // No VE can take it (none ready, the given one deleted): retrying will not help.
       if (err instanceof DomainError && err.status < 500) {
@@ -175,15 +178,6 @@ export class TaskRunner {
       }
       throw err;
     }
-    const r = await this.transitions.run(undefined, (trx) =>
-      this.transitions.apply(trx, task.customer_id, task.id, {
-        to: 'assigned',
-        from: ['queued'],
-        patch: { ve_id: ve.id },
-        event: { data: { veId: ve.id, agentName: ve.agentName, ...route } },
-      }),
-    );
-    return r.ok ? ve : undefined;
   }
 
   /** The run was aborted by a cancel (the task is cancelled already) or by shutdown (run again later). */

@@ -110,6 +110,59 @@ export class TaskTransitions {
     return { ok: true, row: updated };
   }
 
+  /**
+   * Applies one transition, or a chain of them (queued → assigned → in_progress), in a transaction
+   * of its own: for a task without a parent as one statement (TasksRepository.transitionAlone:
+   * no final hooks need the transaction), else through apply() in one transaction. Events are
+   * published after the commit either way. Refused: the current row, as apply() returns it.
+   */
+  async applyAlone(
+    task: Pick<TaskRow, 'id' | 'customer_id' | 'parent_task_id'>,
+    specs: readonly TransitionSpec[],
+  ): Promise<TransitionResult> {
+    const { customer_id: customerId, id } = task;
+    for (let i = 1; i < specs.length; i++)
+      TaskStateMachine.assertTransition(specs[i - 1]!.to, specs[i]!.to);
+    if (task.parent_task_id) {
+      return this.run(undefined, async (trx) => {
+        let result: TransitionResult = { ok: false, row: undefined };
+        for (const spec of specs) {
+          result = await this.apply(trx, customerId, id, spec);
+          if (!result.ok) break;
+        }
+        return result;
+      });
+    }
+    const first = specs[0]!;
+    const last = specs[specs.length - 1]!;
+    // The statuses the chain may start from: those the caller accepts that the state machine allows.
+    const from = (first.from ?? TaskStateMachine.sourcesOf(first.to)).filter((s) =>
+      TaskStateMachine.canTransition(s, first.to),
+    );
+    const done = from.length
+      ? await this.repo.transitionAlone(
+          customerId,
+          id,
+          from,
+          Object.assign({}, ...specs.map((s) => s.patch ?? {}), { status: last.to }),
+          specs.map((s, i) => ({
+            type: s.event?.type ?? s.to,
+            // The first entry's from_status is the status the row had (read under the lock).
+            fromStatus: i === 0 ? undefined : specs[i - 1]!.to,
+            toStatus: s.to,
+            data: s.event?.data ?? null,
+          })),
+        )
+      : undefined;
+    if (!done) return { ok: false, row: await this.repo.find(customerId, id) };
+    let previous = done.previous;
+    for (const spec of specs) {
+      await this.publish(this.db, { ...done.row, status: spec.to }, previous);
+      previous = spec.to;
+    }
+    return { ok: true, row: done.row };
+  }
+
   /** Like apply, for API paths: 404 for an unknown task, 409 (ConflictError) for an illegal transition. */
   async applyOrThrow(
     trx: Db,

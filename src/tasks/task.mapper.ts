@@ -1,8 +1,29 @@
 import type { TaskEventRow, TaskRow, TaskStatus } from '../database/database.types';
 import type { Task, TaskEvent, TaskResult } from './tasks.types';
 
+/** The columns the API shows: what lists select (the others are internal, and cost parsing). */
+export const TASK_VIEW_COLUMNS = [
+  'id',
+  'customer_id',
+  'title',
+  'description',
+  'priority',
+  'status',
+  've_id',
+  'parent_task_id',
+  'input',
+  'result',
+  'error',
+  'attempts',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const satisfies ReadonlyArray<keyof TaskRow>;
+
+export type TaskViewRow = Pick<TaskRow, (typeof TASK_VIEW_COLUMNS)[number]>;
+
 /** A task row as the API shows it (API.md); the push token and A2A ids stay inside. */
-export function toTask(row: TaskRow): Task {
+export function toTask(row: TaskViewRow): Task {
   return {
     id: row.id,
     customerId: row.customer_id,

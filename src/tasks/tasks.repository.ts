@@ -11,6 +11,7 @@ import type {
   TaskStatus,
   TasksTable,
 } from '../database/database.types';
+import { TASK_VIEW_COLUMNS, type TaskViewRow } from './task.mapper';
 
 export interface TaskFilter {
   status?: TaskStatus;
@@ -126,6 +127,51 @@ export class TasksRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * A transition (or a chain of them) as one statement, atomic without a transaction: locks the
+   * row, updates it only while its status is one of `from`, and appends the timeline entries in
+   * order — one round trip and one commit instead of five round trips (bench/: the pipeline's
+   * largest cost). Returns the updated row with the status it had, or undefined when refused.
+   */
+  async transitionAlone(
+    customerId: string,
+    id: string,
+    from: readonly TaskStatus[],
+    patch: TaskPatch & { status: TaskStatus },
+    events: ReadonlyArray<Omit<NewTaskEvent, 'taskId' | 'customerId'>>,
+  ): Promise<{ row: TaskRow; previous: TaskStatus } | undefined> {
+    const set = Object.entries({ ...patch, updated_at: nowMs() })
+      .filter(([, v]) => v !== undefined)
+      .map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+    const entries = events.map(
+      (e, i) =>
+        sql`(${i}::int, ${e.type}::text, ${e.fromStatus ?? null}::text, ${e.toStatus ?? null}::text, ${
+          e.data ? JSON.stringify(e.data) : null
+        }::jsonb)`,
+    );
+    const { rows } = await sql<TaskRow & { previous_status: TaskStatus }>`
+      with cur as (
+        select id, status from tasks where customer_id = ${customerId} and id = ${id} for update
+      ), upd as (
+        update tasks set ${sql.join(set)}
+        from cur
+        where tasks.customer_id = ${customerId} and tasks.id = cur.id
+          and cur.status in (${sql.join([...from])})
+        returning tasks.*, cur.status as previous_status
+      ), ev as (
+        insert into task_events (task_id, customer_id, type, from_status, to_status, data)
+        select upd.id, upd.customer_id, e.type, coalesce(e.from_status, upd.previous_status),
+          e.to_status, e.data
+        from upd cross join (values ${sql.join(entries)}) as e (ord, type, from_status, to_status, data)
+        order by e.ord
+      )
+      select * from upd`.execute(this.db);
+    const found = rows[0];
+    if (!found) return undefined;
+    const { previous_status: previous, ...row } = found;
+    return { row: row as TaskRow, previous };
+  }
+
   /** Moves many tasks from one status to another in one statement; returns the rows that moved. */
   async updateManyIfStatus(
     customerId: string,
@@ -194,8 +240,12 @@ export class TasksRepository {
     filter: TaskFilter,
     limit: number,
     after?: Keyset,
-  ): Promise<TaskRow[]> {
-    let q = this.db.selectFrom('tasks').selectAll().where('customer_id', '=', customerId);
+  ): Promise<TaskViewRow[]> {
+    // Only the columns the API shows: a page is 50+ rows, and each unused column is parsed.
+    let q = this.db
+      .selectFrom('tasks')
+      .select(TASK_VIEW_COLUMNS)
+      .where('customer_id', '=', customerId);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.veId) q = q.where('ve_id', '=', filter.veId);
     if (filter.priority) q = q.where('priority', '=', filter.priority);

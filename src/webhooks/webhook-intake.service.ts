@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../common/domain-errors';
+import { MicroBatcher, type BatchOutcome } from '../common/micro-batcher';
 import { MetricsService } from '../metrics/metrics.service';
 import { QueueProducerService } from '../queue/queue-producer.service';
 import { QUEUES, WEBHOOK_JOBS, type WebhookJob } from '../queue/queue.constants';
@@ -27,6 +28,13 @@ export interface InboundRequest {
 
 const JOB_ID_SAFE = /^[A-Za-z0-9_.-]+$/;
 
+interface NewEvent {
+  id: string;
+  customerId: string;
+  eventType: string;
+  payload: StoredWebhookPayload;
+}
+
 /** A BullMQ job id for a webhook-id: never ':' nor all digits, and distinct ids stay distinct. */
 export function webhookJobId(id: string): string {
   return JOB_ID_SAFE.test(id) ? `wh_${id}` : `whb_${Buffer.from(id).toString('base64url')}`;
@@ -40,6 +48,13 @@ export function webhookJobId(id: string): string {
 @Injectable()
 export class WebhookIntakeService {
   private readonly logger = new Logger(WebhookIntakeService.name);
+  /** Events accepted together share one INSERT (one commit), then one addBulk (see MicroBatcher). */
+  private readonly stored = new MicroBatcher<NewEvent, boolean>((events) => this.store(events), {
+    maxInFlight: 2,
+  });
+  private readonly enqueued = new MicroBatcher<WebhookJob, true>((jobs) => this.addJobs(jobs), {
+    maxInFlight: 2,
+  });
 
   constructor(
     private readonly verifier: WebhookSignatureVerifier,
@@ -109,7 +124,7 @@ export class WebhookIntakeService {
     let inserted: boolean;
     try {
       const payload = await prepare();
-      inserted = await this.events.insertIfNew({ id, customerId, eventType, payload });
+      inserted = await this.stored.add({ id, customerId, eventType, payload });
     } catch (err) {
       if (edge === 'claimed') await this.idempotency.release(id);
       throw err;
@@ -121,11 +136,40 @@ export class WebhookIntakeService {
     return { status: 202, body: { accepted: true, id } };
   }
 
+  /** Inserts a batch; true for the events this call stored (the first of one id in the batch). */
+  private async store(events: NewEvent[]): Promise<Array<BatchOutcome<boolean>>> {
+    const first = new Map<string, NewEvent>();
+    for (const e of events) if (!first.has(e.id)) first.set(e.id, e);
+    try {
+      const inserted = await this.events.insertManyIfNew([...first.values()]);
+      return events.map((e) => inserted.has(e.id) && first.get(e.id) === e);
+    } catch (err) {
+      if (events.length === 1) throw err;
+      // One event the statement refused must not fail the others: each on its own.
+      return Promise.all(
+        events.map((e) =>
+          this.events
+            .insertIfNew(e)
+            .catch((x: unknown) => (x instanceof Error ? x : new Error(String(x)))),
+        ),
+      );
+    }
+  }
+
+  private async addJobs(jobs: WebhookJob[]): Promise<true[]> {
+    await this.queues.queue(QUEUES.webhooks).addBulk(
+      jobs.map((job) => ({
+        name: WEBHOOK_JOBS.apply,
+        data: job,
+        opts: { jobId: webhookJobId(job.webhookId), attempts: 5 },
+      })),
+    );
+    return jobs.map(() => true);
+  }
+
   private async enqueue(job: WebhookJob): Promise<void> {
     try {
-      await this.queues
-        .queue(QUEUES.webhooks)
-        .add(WEBHOOK_JOBS.apply, job, { jobId: webhookJobId(job.webhookId), attempts: 5 });
+      await this.enqueued.add(job);
     } catch (err) {
       // Redis is down: the event is stored, so apply it here rather than leave it to the sweeper.
       this.logger.warn(

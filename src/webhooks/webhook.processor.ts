@@ -2,6 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { JobSchedulerKeeper } from '../queue/job-scheduler-keeper';
 import { QueueProducerService } from '../queue/queue-producer.service';
 import { QUEUES, WEBHOOK_JOBS, type WebhookJob } from '../queue/queue.constants';
 import { WebhookApplier } from './webhook-applier.service';
@@ -19,19 +20,20 @@ export class WebhookProcessor extends WorkerHost implements OnModuleInit {
     private readonly sweeper: WebhookSweeper,
     private readonly queues: QueueProducerService,
     private readonly config: AppConfig,
+    private readonly schedules: JobSchedulerKeeper,
   ) {
     super();
   }
 
   async onModuleInit(): Promise<void> {
     this.worker.concurrency = this.config.get('WEBHOOKS_CONCURRENCY');
-    const every = this.config.get('RECONCILE_INTERVAL_MS');
-    await this.queues
-      .queue(QUEUES.webhooks)
-      .upsertJobScheduler(SWEEP_SCHEDULER, { every }, { name: WEBHOOK_JOBS.reconcile, data: {} })
-      .catch((err: unknown) =>
-        this.logger.warn({ err }, 'webhooks sweep not scheduled (Redis unavailable?)'),
-      );
+    // Kept, not just created: Redis losing its data must not stop the sweep of lost webhook jobs.
+    await this.schedules.keep({
+      queue: this.queues.queue(QUEUES.webhooks),
+      id: SWEEP_SCHEDULER,
+      every: this.config.get('RECONCILE_INTERVAL_MS'),
+      job: { name: WEBHOOK_JOBS.reconcile, data: {} },
+    });
   }
 
   // Job duration is measured for every processor by JobMetricsListener.
