@@ -97,6 +97,13 @@ export class Cluster {
     return { status: res.status, body: parsed };
   }
 
+  /** What the processes logged as errors (pino level 50+), for failure messages. */
+  loggedErrors(): string[] {
+    return [...this.api.stdout, ...this.worker.stdout]
+      .filter((l) => /"level":(50|60)/.test(l))
+      .map((l) => l.slice(0, 600));
+  }
+
   /** Both processes ready (Postgres and Redis answer them): where each scenario starts. */
   async ready(): Promise<void> {
     await this.api.waitForStatus(`${this.apiUrl}/health/ready`, 200, 90_000);

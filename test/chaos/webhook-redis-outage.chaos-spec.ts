@@ -8,7 +8,7 @@ import {
   seedTenant,
   Tenant,
   WEBHOOK_TEST_SECRET,
-} from './webhook-fixtures';
+} from '../webhooks/webhook-fixtures';
 
 /**
  * With Redis down, callbacks are still accepted (no 500): the database decides duplicates, the
