@@ -110,10 +110,20 @@ describe('AllExceptionsFilter', () => {
     expect(body(Object.assign(new Error('pg says no'), { code })).statusCode).toBe(statusCode);
   });
 
+  it('maps a Postgres outage wrapped by the code that met it (cause) to 503', () => {
+    const cause = Object.assign(new Error('terminating connection'), { code: '57P01' });
+    expect(body(new Error('could not save', { cause })).statusCode).toBe(503);
+  });
+
   it.each([
     Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
     new Error("Stream isn't writeable and enableOfflineQueue options is false"),
     new Error('timeout exceeded when trying to connect'),
+    new Error('Client has encountered a connection error and is not queryable'),
+    new Error('Reached the max retries per request limit (which is 1).'),
+    new Error('could not enqueue', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    }),
   ])('maps an unreachable backing service to 503 (%p)', (err) => {
     expect(body(err)).toEqual({
       statusCode: 503,

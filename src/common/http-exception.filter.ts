@@ -69,7 +69,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       return shape(status, String(r.message ?? exception.message), r.details);
     }
-    const err = exception as { statusCode?: number; code?: string; message?: string } | undefined;
+    const err = exception as
+      { statusCode?: number; code?: string; message?: string; cause?: unknown } | undefined;
     // Fastify's own client errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
     if (
       err &&
@@ -81,9 +82,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (err?.code && PG_CLIENT_DATA.has(err.code))
       return shape(400, err.message ?? 'Invalid value');
-    if (err?.code && PG_UNAVAILABLE.test(err.code))
-      return shape(503, 'Database unavailable, retry later');
-    if (isConnectionError(err)) return shape(503, 'A backing service is unavailable, retry later');
+    // A dependency failing is often wrapped by the code that called it: its causes count too.
+    for (let e = err, depth = 0; e && depth < 5; e = causeOf(e), depth++) {
+      if (e.code && PG_UNAVAILABLE.test(e.code))
+        return shape(503, 'Database unavailable, retry later');
+      if (isConnectionError(e)) return shape(503, 'A backing service is unavailable, retry later');
+    }
     return shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 }
@@ -102,9 +106,18 @@ function isConnectionError(err: { code?: string; message?: string } | undefined)
   if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code))
     return true;
   const msg = err.message ?? '';
-  return /Connection terminated|connection is closed|Stream isn't writeable|enableOfflineQueue|timeout exceeded when trying to connect/i.test(
+  // "not queryable": a pooled pg client whose connection died between two statements.
+  return /Connection terminated|connection is closed|Stream isn't writeable|enableOfflineQueue|timeout exceeded when trying to connect|not queryable|Reached the max retries per request/i.test(
     msg,
   );
+}
+
+function causeOf(err: {
+  cause?: unknown;
+}): { code?: string; message?: string; cause?: unknown } | undefined {
+  return typeof err.cause === 'object' && err.cause !== null
+    ? (err.cause as { code?: string; message?: string })
+    : undefined;
 }
 
 function shape(statusCode: number, message: string, details?: unknown[]): ErrorBody {

@@ -64,9 +64,13 @@ export class GatewayService {
         defaultModel: ve.model,
         scope,
       });
-      await this.record(usage);
+      const unrecorded = await this.record(usage);
       label = mapped.kind;
-      return { ...mapped, usage } as InvokeOutcome;
+      return {
+        ...mapped,
+        usage,
+        ...(unrecorded.length ? { unrecordedUsage: unrecorded } : {}),
+      } as InvokeOutcome;
     } catch (err) {
       if (request.signal?.aborted) {
         label = 'aborted';
@@ -221,17 +225,20 @@ export class GatewayService {
     };
   }
 
-  /** Billing failures never lose usage: it stays in the outcome for the caller to record again (idempotent by sourceEventId). */
-  private async record(usage: UsageEvent[]): Promise<void> {
+  /** Billing failures never lose usage: the events not recorded are returned, for the caller to record (idempotent by sourceEventId). */
+  private async record(usage: UsageEvent[]): Promise<UsageEvent[]> {
+    const unrecorded: UsageEvent[] = [];
     for (const event of usage) {
       try {
         await this.billing.recordUsage(event);
       } catch (err) {
+        unrecorded.push(event);
         this.logger.warn(
           { sourceEventId: event.sourceEventId, err: messageOf(err) },
           'usage not recorded by billing; kept in the outcome',
         );
       }
     }
+    return unrecorded;
   }
 }

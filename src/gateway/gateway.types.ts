@@ -22,7 +22,7 @@ export interface InvokeRequest {
   taskless?: boolean;
 }
 
-export type InvokeOutcome =
+export type InvokeOutcome = (
   | {
       kind: 'completed';
       text: string;
@@ -32,7 +32,14 @@ export type InvokeOutcome =
     }
   | { kind: 'failed'; reason: string; a2aState: string; a2aTaskId?: string; usage: UsageEvent[] }
   | { kind: 'input-required'; message: string; a2aTaskId?: string; usage: UsageEvent[] }
-  | { kind: 'working'; a2aTaskId: string; usage: UsageEvent[] };
+  | { kind: 'working'; a2aTaskId: string; usage: UsageEvent[] }
+) & {
+  /**
+   * Usage events billing could not record when the reply came (Postgres unavailable): the
+   * caller records them with the outcome (idempotent by sourceEventId), or they are lost.
+   */
+  unrecordedUsage?: UsageEvent[];
+};
 
 /** Thrown when the agent could not be reached or answered garbage: retry may help. */
 export class AgentUnavailableError extends Error {

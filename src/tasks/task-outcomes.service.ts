@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { BillingService } from '../billing/billing.service';
+import type { Db } from '../common/db-types';
 import type { TaskRow, TaskStatus } from '../database/database.types';
+import type { UsageEvent } from '../billing/billing.types';
 import type { InvokeOutcome } from '../gateway/gateway.types';
 import { MessagesService } from '../messages/messages.service';
 import type { Ve } from '../ves/ves.types';
 import { toTaskResult } from './task.mapper';
-import { TaskTransitions } from './task-transitions.service';
+import { type TransitionSpec, TaskTransitions } from './task-transitions.service';
 import { nowMs } from './tasks.repository';
 import type { TaskJobData, TaskJobResult } from './tasks.types';
 
@@ -25,6 +28,7 @@ export class TaskOutcomes {
   constructor(
     private readonly transitions: TaskTransitions,
     private readonly messages: MessagesService,
+    private readonly billing: BillingService,
   ) {}
 
   async apply(task: TaskRow, ve: Ve, outcome: InvokeOutcome): Promise<TaskJobResult> {
@@ -32,35 +36,32 @@ export class TaskOutcomes {
     const c = task.customer_id;
     switch (outcome.kind) {
       case 'completed': {
-        const r = await this.transitions.applyAlone(task, [
-          {
-            to: 'completed',
-            from: RUNNING,
-            patch: {
-              result: JSON.stringify(toTaskResult(outcome.text, outcome.artifacts)),
-              completed_at: nowMs(),
-              a2a_task_id: a2aTaskId,
-            },
-            event: { data: { source: 'a2a', a2aTaskId } },
+        const r = await this.applyFinal(task, outcome.unrecordedUsage, {
+          to: 'completed',
+          from: RUNNING,
+          patch: {
+            result: JSON.stringify(toTaskResult(outcome.text, outcome.artifacts)),
+            completed_at: nowMs(),
+            a2a_task_id: a2aTaskId,
           },
-        ]);
+          event: { data: { source: 'a2a', a2aTaskId } },
+        });
         return result(task, r.row, r.ok);
       }
       case 'failed': {
-        const r = await this.transitions.applyAlone(task, [
-          {
-            to: 'failed',
-            from: RUNNING,
-            patch: { error: outcome.reason, completed_at: nowMs(), a2a_task_id: a2aTaskId },
-            event: { data: { source: 'a2a', a2aState: outcome.a2aState, a2aTaskId } },
-          },
-        ]);
+        const r = await this.applyFinal(task, outcome.unrecordedUsage, {
+          to: 'failed',
+          from: RUNNING,
+          patch: { error: outcome.reason, completed_at: nowMs(), a2a_task_id: a2aTaskId },
+          event: { data: { source: 'a2a', a2aState: outcome.a2aState, a2aTaskId } },
+        });
         // The agent's own verdict: no retry, and the job shows as failed (with the reason) in Bull Board.
         if (r.ok) throw new UnrecoverableError(outcome.reason);
         return result(task, r.row, false);
       }
       case 'input-required': {
         const noted = await this.transitions.run(undefined, async (trx) => {
+          await this.recordUsage(trx, outcome.unrecordedUsage);
           const row = await this.transitions.note(trx, c, task.id, {
             expect: RUNNING,
             patch: { a2a_task_id: a2aTaskId },
@@ -79,13 +80,14 @@ export class TaskOutcomes {
         return result(task, noted, Boolean(noted));
       }
       case 'working': {
-        const noted = await this.transitions.run(undefined, (trx) =>
-          this.transitions.note(trx, c, task.id, {
+        const noted = await this.transitions.run(undefined, async (trx) => {
+          await this.recordUsage(trx, outcome.unrecordedUsage);
+          return this.transitions.note(trx, c, task.id, {
             expect: RUNNING,
             patch: { a2a_task_id: a2aTaskId },
             event: { type: 'working', data: { a2aTaskId } },
-          }),
-        );
+          });
+        });
         return result(task, noted, Boolean(noted));
       }
     }
@@ -120,6 +122,23 @@ export class TaskOutcomes {
       );
     }
     throw err;
+  }
+
+  /**
+   * A final outcome: one statement normally; with usage the gateway could not bill (Postgres was
+   * unavailable a moment ago), that usage and the outcome in one transaction — both or neither,
+   * so a run that dies here is re-run and billed once, and none is lost.
+   */
+  private applyFinal(task: TaskRow, unrecorded: UsageEvent[] | undefined, spec: TransitionSpec) {
+    if (!unrecorded?.length) return this.transitions.applyAlone(task, [spec]);
+    return this.transitions.run(undefined, async (trx) => {
+      await this.recordUsage(trx, unrecorded);
+      return this.transitions.apply(trx, task.customer_id, task.id, spec);
+    });
+  }
+
+  private async recordUsage(trx: Db, usage: UsageEvent[] | undefined): Promise<void> {
+    for (const event of usage ?? []) await this.billing.recordUsage(event, trx);
   }
 
   async fail(task: TaskRow, from: readonly TaskStatus[], reason: string): Promise<void> {

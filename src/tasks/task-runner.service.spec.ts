@@ -105,9 +105,12 @@ function setup(
     }),
   };
   const ves = { get: jest.fn(async () => VE) };
-  const billing = { canRun: jest.fn(async () => opts.canRun ?? true) };
+  const billing = {
+    canRun: jest.fn(async () => opts.canRun ?? true),
+    recordUsage: jest.fn(async () => ({ recorded: true, costMicros: 1 })),
+  };
   const messages = { recordFromVe: jest.fn(async () => ({ created: true })) };
-  const outcomes = new TaskOutcomes(transitions as never, messages as never);
+  const outcomes = new TaskOutcomes(transitions as never, messages as never, billing as never);
   const runner = new TaskRunner(
     repo as never,
     transitions as never,
@@ -167,6 +170,41 @@ describe('TaskRunner', () => {
       expect(result.skipped).toBe(status);
       expect(s.gateway.invokeAgent).not.toHaveBeenCalled();
     }
+  });
+
+  it('bills usage the gateway could not record in the transaction that completes the task', async () => {
+    const usage = {
+      customerId: 'c1',
+      veId: VE.id,
+      taskId: 't1',
+      model: 'gpt-4o-mini',
+      inputTokens: 3,
+      outputTokens: 4,
+      source: 'a2a' as const,
+      sourceEventId: 'a2a:x:task',
+      occurredAt: new Date(),
+    };
+    const s = setup({
+      outcome: {
+        kind: 'completed',
+        text: 'ok',
+        artifacts: [],
+        usage: [usage],
+        unrecordedUsage: [usage],
+      },
+    });
+    await s.runner.run(s.job, 'tok');
+    expect(s.transitions.task.status).toBe('completed');
+    expect(s.billing.recordUsage).toHaveBeenCalledWith(usage, 'trx');
+    expect(s.transitions.applyAlone).not.toHaveBeenCalledWith(expect.anything(), [
+      expect.objectContaining({ to: 'completed' }),
+    ]);
+  });
+
+  it('leaves billing alone when the gateway recorded the usage', async () => {
+    const s = setup();
+    await s.runner.run(s.job, 'tok');
+    expect(s.billing.recordUsage).not.toHaveBeenCalled();
   });
 
   it('starts over a task left in progress by a run that died', async () => {
