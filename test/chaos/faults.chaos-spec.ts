@@ -94,7 +94,7 @@ describe('Faults under load', () => {
           'tasks accepted during the outage',
           async () => (load.acceptedAfter(stopped).length >= 10 ? true : undefined),
           20_000,
-          () => load.stuck(5_000),
+          () => load.stuck(8_000),
         );
         // Accepted without Redis: kept as pending (the reconciler enqueues them once it is back).
         const kept = await c.sql<{ status: string }>(
@@ -107,7 +107,7 @@ describe('Faults under load', () => {
           async () => (Date.now() - stopped >= 10_000 ? true : undefined),
           20_000,
         );
-        expect(load.stuck(5_000)).toBeUndefined();
+        expect(load.stuck(8_000)).toBeUndefined();
       } finally {
         // Restarted whatever happened: an empty Redis (no persistence), as after losing its data.
         await c.redis.start();
