@@ -4,10 +4,10 @@
  * a markdown table for the README.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { Proc, ROOT, startNode, waitFor } from './lib/processes';
+import { cpuMeter, Proc, ROOT, startNode, waitFor } from './lib/processes';
 import {
   createDatabase,
   databaseUrlOf,
@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     quick: QUICK,
+    // Other work on the machine shows in latencies; CPU per unit of work (from /proc) does not.
+    loadAverage: loadavg()[0]!.toFixed(2),
   };
   try {
     const databaseUrl = await createDatabase(dbName);
@@ -150,13 +152,17 @@ async function main(): Promise<void> {
         QUICK ? 60_000 : 150_000,
       );
       await new Promise((r) => setTimeout(r, 500));
+      const baseCpu = cpuMeter({ baseline });
       const base = await ingest(`http://127.0.0.1:${BASELINE_PORT}`, callbacks, DURATION);
+      const baseCpuUs = baseCpu.perUnitUs(base.requests);
       await baseline.stop();
       // The app measured like the baseline (accept + enqueue): its workers paused meanwhile.
+      const appCpu = cpuMeter({ api: apiProc, worker: workerProc });
       const paused = await withWorkersPaused(REDIS_URL, prefix, () =>
         ingest(apiUrl, callbacks, DURATION),
       );
       const app = paused.result;
+      const appCpuUs = appCpu.perUnitUs(app.requests);
       const drainStart = Date.now();
       await paused.resume();
       await drain(metricsUrl, 'webhooks', 300_000);
@@ -176,6 +182,7 @@ async function main(): Promise<void> {
         whileApplying: busy,
         whileApplyingRatio: +(busy.reqPerSec / base.reqPerSec).toFixed(2),
         signedDuringRun: callbacks.signedLive,
+        cpuUsPerRequest: { app: appCpuUs, baseline: baseCpuUs },
       };
     }
     await baseline.stop();
@@ -183,12 +190,14 @@ async function main(): Promise<void> {
     // 2. Task pipeline vs the raw BullMQ floor.
     if (ONLY.has('pipeline')) {
       const floor = await bullmqFloor(REDIS_URL, `${prefix}floor`, QUICK ? 5_000 : 20_000);
+      const pipeCpu = cpuMeter({ api: apiProc, worker: workerProc });
       const sustained = await saturate(
         `http://127.0.0.1:${API_PORT}`,
         databaseUrl,
         tenant,
         N_TASKS,
       );
+      const pipeCpuUs = pipeCpu.perUnitUs(N_TASKS);
       const halfRate = Math.max(50, Math.round(Math.min(sustained.tasksPerSec, 500) / 2));
       const latency = await paced(
         `http://127.0.0.1:${API_PORT}`,
@@ -198,6 +207,7 @@ async function main(): Promise<void> {
         DURATION,
       );
       results.pipeline = {
+        cpuUsPerTask: pipeCpuUs,
         sustained,
         paced: { ratePerSec: halfRate, ...latency },
         floor,
@@ -246,6 +256,7 @@ async function main(): Promise<void> {
         deletePrefix(prefix),
       ]);
   }
+  results.loadAverageAfter = loadavg()[0]!.toFixed(2);
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   // A partial run (BENCH_ONLY) never replaces the full table.
@@ -300,6 +311,12 @@ function markdown(r: any): string {
         '',
       ],
       [
+        'CPU per callback (µs): app / baseline',
+        `API ${w.cpuUsPerRequest.app.api} + Postgres ${w.cpuUsPerRequest.app.postgres} + Redis ${w.cpuUsPerRequest.app.redis} / baseline ${w.cpuUsPerRequest.baseline.baseline} + Redis ${w.cpuUsPerRequest.baseline.redis}`,
+        '',
+        '',
+      ],
+      [
         'Webhook ingest while workers apply (same 2 cores)',
         `${w.whileApplying.reqPerSec} req/s, p99 ${w.whileApplying.p99Ms} ms (${w.whileApplyingRatio} × baseline); applied ${w.applyPerSec} events/s`,
         '',
@@ -319,6 +336,12 @@ function markdown(r: any): string {
         `${p.paced.ratePerSec}/s: p50 ${p.paced.p50Ms} ms, p99 ${p.paced.p99Ms} ms`,
         'p99 < 250 ms',
         ok(p.paced.p99Ms < 250),
+      ],
+      [
+        'CPU per task (µs)',
+        `API ${p.cpuUsPerTask.api} + worker ${p.cpuUsPerTask.worker} + Postgres ${p.cpuUsPerTask.postgres} + Redis ${p.cpuUsPerTask.redis}`,
+        '',
+        '',
       ],
       [
         'Raw BullMQ floor (no-op jobs)',
@@ -350,7 +373,7 @@ function markdown(r: any): string {
       ok(m.apiPeakRssMb < 250 && m.workerPeakRssMb < 250),
     ]);
   return [
-    `Benchmarks of ${r.date.slice(0, 10)} on ${r.machine}${r.quick ? ' (quick run)' : ''}`,
+    `Benchmarks of ${r.date.slice(0, 10)} on ${r.machine}${r.quick ? ' (quick run)' : ''}; load average ${r.loadAverage} before, ${r.loadAverageAfter} after`,
     '',
     '| benchmark | result | target | met |',
     '| --- | --- | --- | --- |',

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -99,4 +99,50 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, i)]!;
+}
+
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
+  } catch {
+    return 0;
+  }
+}
+
+function pidsNamed(comm: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * CPU used by each of the given processes, and by all Postgres and Redis server processes, from
+ * /proc (Linux): `const cpu = cpuMeter({ api })` … `cpu.perUnitUs(n)` → µs of CPU per unit of work.
+ * Unlike latencies it does not depend on what else the machine runs meanwhile.
+ */
+export function cpuMeter(procs: Record<string, Proc | undefined>) {
+  const read = () => {
+    const out: Record<string, number> = {};
+    for (const [name, p] of Object.entries(procs)) if (p) out[name] = cpuTicks(p.child.pid);
+    out.postgres = pidsNamed('postgres').reduce((n, pid) => n + cpuTicks(pid), 0);
+    out.redis = pidsNamed('redis-server').reduce((n, pid) => n + cpuTicks(pid), 0);
+    return out;
+  };
+  const start = read();
+  return {
+    perUnitUs(units: number): Record<string, number> {
+      const end = read();
+      return Object.fromEntries(
+        Object.keys(start).map((k) => [k, Math.round(((end[k]! - start[k]!) * 10_000) / units)]),
+      );
+    },
+  };
 }
