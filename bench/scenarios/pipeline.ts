@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { percentile } from '../lib/processes';
 
@@ -9,13 +10,18 @@ export interface PipelineResult {
   p99Ms: number;
 }
 
-async function latencies(databaseUrl: string, customerId: string, since: Date) {
+/**
+ * Tasks of one run: titled `<label> …` (a label per run), so a phase never counts the tail of the
+ * one before it (`since` alone did: tasks created just before a run started are another run's).
+ */
+async function latencies(databaseUrl: string, customerId: string, since: Date, label: string) {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const { rows } = await pg.query<{ ms: number; created: Date; done: Date }>(
     `select extract(epoch from (completed_at - created_at)) * 1000 as ms, created_at as created, completed_at as done
-     from tasks where customer_id = $1 and created_at >= $2 and status = 'completed' and parent_task_id is null`,
-    [customerId, since],
+     from tasks where customer_id = $1 and created_at >= $2 and status = 'completed' and parent_task_id is null
+       and title like $3`,
+    [customerId, since, `${label} %`],
   );
   await pg.end();
   return rows.map((r) => ({
@@ -29,6 +35,7 @@ async function waitCompleted(
   databaseUrl: string,
   customerId: string,
   since: Date,
+  label: string,
   n: number,
   timeoutMs: number,
 ) {
@@ -39,8 +46,8 @@ async function waitCompleted(
     for (;;) {
       const { rows } = await pg.query<{ done: string; failed: string }>(
         `select count(*) filter (where status = 'completed') as done, count(*) filter (where status = 'failed') as failed
-         from tasks where customer_id = $1 and created_at >= $2`,
-        [customerId, since],
+         from tasks where customer_id = $1 and created_at >= $2 and title like $3`,
+        [customerId, since, `${label} %`],
       );
       const done = Number(rows[0]!.done) + Number(rows[0]!.failed);
       if (done >= n) {
@@ -76,12 +83,13 @@ export async function saturate(
   n: number,
 ) {
   const since = new Date(Date.now() - 1000);
+  const label = `run-${randomUUID().slice(0, 8)}`;
   const headers = { authorization: `Bearer ${auth.apiKey}`, 'content-type': 'application/json' };
   const batch = 250;
   const posts: Promise<void>[] = [];
   for (let i = 0; i < n; i += batch) {
     const tasks = Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({
-      title: `bench ${i + k}`,
+      title: `${label} bench ${i + k}`,
       veId: auth.veId,
     }));
     posts.push(
@@ -96,8 +104,8 @@ export async function saturate(
     if (posts.length >= 4) await Promise.all(posts.splice(0));
   }
   await Promise.all(posts);
-  await waitCompleted(databaseUrl, auth.customerId, since, n, 300_000);
-  return summarise(await latencies(databaseUrl, auth.customerId, since));
+  await waitCompleted(databaseUrl, auth.customerId, since, label, n, 300_000);
+  return summarise(await latencies(databaseUrl, auth.customerId, since, label));
 }
 
 /** Creates tasks one by one at `rate` per second for `seconds`; measures create→completed. */
@@ -109,6 +117,7 @@ export async function paced(
   seconds: number,
 ) {
   const since = new Date(Date.now() - 1000);
+  const label = `run-${randomUUID().slice(0, 8)}`;
   const headers = { authorization: `Bearer ${auth.apiKey}`, 'content-type': 'application/json' };
   const total = rate * seconds;
   const start = Date.now();
@@ -121,7 +130,7 @@ export async function paced(
       fetch(`${baseUrl}/api/tasks`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ title: `paced ${i}`, veId: auth.veId }),
+        body: JSON.stringify({ title: `${label} paced ${i}`, veId: auth.veId }),
       }).then(async (res) => {
         if (res.status !== 201)
           throw new Error(`create answered ${res.status}: ${await res.text()}`);
@@ -129,8 +138,8 @@ export async function paced(
     );
   }
   await Promise.all(inflight);
-  await waitCompleted(databaseUrl, auth.customerId, since, total, 120_000);
-  return summarise(await latencies(databaseUrl, auth.customerId, since));
+  await waitCompleted(databaseUrl, auth.customerId, since, label, total, 120_000);
+  return summarise(await latencies(databaseUrl, auth.customerId, since, label));
 }
 
 /** The floor: raw BullMQ add + process of prioritised no-op jobs, same Redis, same run. */
