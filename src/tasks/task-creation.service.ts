@@ -56,14 +56,9 @@ export class TaskCreation {
     const fresh = dtos
       .filter((d) => !d.idempotencyKey || !byKey.has(d.idempotencyKey))
       .map((d) => ({ dto: d, row: newTaskRow(customerId, d, traceId) }));
-    const inserted = await this.transitions
-      .run(undefined, (trx) =>
-        this.insert(
-          trx,
-          customerId,
-          fresh.map((f) => f.row),
-        ),
-      )
+    // The rows and their 'created' entries in one statement (insert() does it in a caller's transaction).
+    const inserted = await this.repo
+      .insertManyWithCreatedEvents(fresh.map((f) => f.row))
       .catch((err: unknown) => {
         // An operator naming a customer that does not exist (x-customer-id), a VE deleted meanwhile: 404, not 500.
         const pg = err as { code?: string; constraint?: string };
@@ -122,9 +117,7 @@ export class TaskCreation {
       return rows;
     }
     const ids = rows.map((r) => r.id);
-    const moved = await this.transitions.run(undefined, (trx) =>
-      this.transitions.applyMany(trx, customerId, ids, 'pending', 'queued'),
-    );
+    const moved = await this.transitions.applyManyAlone(customerId, ids, 'pending', 'queued');
     const byId = new Map(moved.map((r) => [r.id, r]));
     return Promise.all(
       rows.map(async (r) => byId.get(r.id) ?? (await this.repo.find(customerId, r.id)) ?? r),

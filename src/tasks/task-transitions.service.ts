@@ -179,6 +179,20 @@ export class TaskTransitions {
     );
   }
 
+  /** applyMany in a transaction of its own: one statement (TasksRepository.transitionManyAlone). */
+  async applyManyAlone(
+    customerId: string,
+    ids: string[],
+    from: TaskStatus,
+    to: TaskStatus,
+  ): Promise<TaskRow[]> {
+    TaskStateMachine.assertTransition(from, to);
+    const rows = await this.repo.transitionManyAlone(customerId, ids, from, to);
+    // Committed: published now, all in one go (the shared Redis client pipelines them).
+    await Promise.all(rows.map((row) => this.publish(this.db, row, from)));
+    return rows;
+  }
+
   /** Many tasks from one status to another (bulk create: pending → queued) in one statement. */
   async applyMany(
     trx: Db,
