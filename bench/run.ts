@@ -22,9 +22,11 @@ import { ingest, SignedCallbacks, withWorkersPaused } from './scenarios/webhook-
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECRET = 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==';
 const ADMIN = 'bench-admin-key-0123456789abcdef0123';
-const API_PORT = 3800;
-const WORKER_PORT = 3801;
-const BASELINE_PORT = 3900;
+// BENCH_PORT_BASE moves the three ports (API, worker, baseline) so two runs can share a machine.
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3800);
+const API_PORT = PORT_BASE;
+const WORKER_PORT = PORT_BASE + 1;
+const BASELINE_PORT = PORT_BASE + 100;
 const N_TASKS = Number(process.env.BENCH_TASKS ?? (QUICK ? 1000 : 5000));
 const SCALE_ROWS = Number(process.env.BENCH_SCALE_ROWS ?? (QUICK ? 100_000 : 1_000_000));
 const DURATION = QUICK ? 5 : 10;
