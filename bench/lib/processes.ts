@@ -39,15 +39,30 @@ export function startNode(
           '--cpu-prof-interval=500',
         ]
       : [];
-  const child = spawn(NODE, [...prof, ...args, join(ROOT, script)], {
-    cwd: ROOT,
-    env: {
+  return startNodeIn(
+    name,
+    NODE,
+    join(ROOT, script),
+    {
       ...process.env,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, deployedNodeOptions()].filter(Boolean).join(' '),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    ROOT,
+    [...prof, ...args],
+  );
+}
+
+/** Spawns `node [args] script` in `cwd` with exactly `env` (nothing inherited). */
+export function startNodeIn(
+  name: string,
+  node: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  args: string[] = [],
+): Proc {
+  const child = spawn(node, [...args, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const keep = (b: Buffer) => {
     tail.push(b.toString());
@@ -81,7 +96,7 @@ export function startNode(
   };
 }
 
-export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(url: string, timeoutMs = 60_000, pollMs = 200): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
@@ -90,7 +105,7 @@ export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
     } catch {
       /* not up yet */
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
