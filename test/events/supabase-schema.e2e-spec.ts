@@ -116,6 +116,21 @@ describe('Supabase migrations: RLS by membership, Realtime publication and priva
     expect(await as('authenticated', stranger, 'select id from tasks')).toEqual([]);
   });
 
+  it("hides a task's push token (the agent's credential) from members, every other column readable", async () => {
+    const rows = await as<{ title: string; status: string }>(
+      'authenticated',
+      member,
+      'select id, title, status, result, created_at from tasks',
+    );
+    expect(rows.map((r) => r.title)).toEqual(['mine']);
+    await expect(as('authenticated', member, 'select push_token from tasks')).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(as('authenticated', member, 'select * from tasks')).rejects.toThrow(
+      /permission denied/,
+    );
+  });
+
   it('gives the anon key and members no access to the other tables (keys, members, customers)', async () => {
     for (const table of [
       'api_keys',
@@ -127,7 +142,7 @@ describe('Supabase migrations: RLS by membership, Realtime publication and priva
       expect(await as('authenticated', member, `select * from ${table}`)).toEqual([]);
       expect(await as('anon', null, `select * from ${table}`)).toEqual([]);
     }
-    expect(await as('anon', null, 'select * from tasks')).toEqual([]);
+    await expect(as('anon', null, 'select id from tasks')).rejects.toThrow(/permission denied/);
   });
 
   it("admits a member to its customer's private Realtime channel only (broadcast)", async () => {
