@@ -43,11 +43,24 @@ import { traceLogMixin, traceLogProps } from './telemetry/trace-http';
                   service,
                   ...traceLogMixin(obj, level, logger),
                 }),
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["webhook-signature"]'],
+            redact: [
+              'req.headers.authorization',
+              'req.headers["x-api-key"]',
+              'req.headers["webhook-signature"]',
+            ],
             autoLogging: requestLogs
-              ? { ignore: (req) => Boolean(req.url?.startsWith('/health') || req.url === '/metrics') }
+              ? {
+                  ignore: (req) =>
+                    Boolean(req.url?.startsWith('/health') || req.url === '/metrics'),
+                }
               : false,
-            serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
+            },
           },
         };
       },

@@ -186,7 +186,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvSchema {
     exposeDefaultValues: true,
   });
   // Unset, the base URL agents call back is this process's own port (development).
-  if (!cleaned.PUBLIC_URL && Number.isInteger(env.PORT)) env.PUBLIC_URL = `http://localhost:${env.PORT}`;
+  if (!cleaned.PUBLIC_URL && Number.isInteger(env.PORT))
+    env.PUBLIC_URL = `http://localhost:${env.PORT}`;
   const problems = describe(
     validateSync(env, { skipMissingProperties: false, whitelist: false }),
     cleaned,

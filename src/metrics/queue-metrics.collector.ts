@@ -2,7 +2,15 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { QueueProducerService } from '../queue/queue-producer.service';
 import { MetricsService } from './metrics.service';
 
-const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
+const STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'failed',
+  'completed',
+  'waiting-children',
+] as const;
 
 /** Queue depth per queue and state, read from Redis at scrape time. */
 @Injectable()
@@ -16,7 +24,8 @@ export class QueueMetricsCollector implements OnModuleInit {
     this.metrics.onCollect(async () => {
       for (const queue of this.queues.all()) {
         const counts = await queue.getJobCounts(...STATES);
-        for (const state of STATES) this.metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);
+        for (const state of STATES)
+          this.metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);
       }
     });
   }

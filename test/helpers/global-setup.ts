@@ -9,10 +9,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_REDIS_URL ??= 'redis://127.0.0.1:6379';
   const pg = new Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
   await pg.connect().catch((err: Error) => {
-    throw new Error(`e2e tests need PostgreSQL at ${process.env.TEST_PG_ADMIN_URL}: ${err.message}`);
+    throw new Error(
+      `e2e tests need PostgreSQL at ${process.env.TEST_PG_ADMIN_URL}: ${err.message}`,
+    );
   });
   await pg.end();
-  const redis = new Redis(process.env.TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(process.env.TEST_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   await redis.connect().catch((err: Error) => {
     throw new Error(`e2e tests need Redis at ${process.env.TEST_REDIS_URL}: ${err.message}`);
   });

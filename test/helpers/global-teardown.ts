@@ -7,10 +7,12 @@ export default async function globalTeardown(): Promise<void> {
   if (!run) return;
   const pg = new Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
   await pg.connect();
-  const { rows } = await pg.query<{ datname: string }>('select datname from pg_database where datname like $1', [
-    `ve_test_${run}_%`,
-  ]);
-  for (const { datname } of rows) await pg.query(`drop database if exists "${datname}" with (force)`);
+  const { rows } = await pg.query<{ datname: string }>(
+    'select datname from pg_database where datname like $1',
+    [`ve_test_${run}_%`],
+  );
+  for (const { datname } of rows)
+    await pg.query(`drop database if exists "${datname}" with (force)`);
   await pg.end();
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   await deleteKeys(redis, `vet${run}*`);

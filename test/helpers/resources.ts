@@ -4,12 +4,17 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { deleteKeys } from './global-teardown';
 
-const ADMIN_URL = () => process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = () =>
+  process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN = () => process.env.TEST_RUN_ID ?? 'local';
 
 /** A fresh, empty Postgres database for one test file; `drop()` removes it. */
-export async function freshDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}> {
   const name = `ve_test_${RUN()}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL() });
   await admin.connect();
@@ -47,7 +52,9 @@ export function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
     });
   });
 }

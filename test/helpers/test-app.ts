@@ -104,7 +104,12 @@ export async function createTestApp(
       const res = await fetch(url + path, {
         method,
         headers,
-        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+        body:
+          o.body === undefined
+            ? undefined
+            : typeof o.body === 'string'
+              ? o.body
+              : JSON.stringify(o.body),
       });
       const text = await res.text();
       let body: unknown = text;
@@ -140,5 +145,7 @@ function providerOf(app: NestFastifyApplication, token: { name: string } | symbo
       if (sameToken(candidate) && wrapper.instance) return wrapper.instance;
     }
   }
-  throw new Error(`no provider ${typeof token === 'symbol' ? token.toString() : token.name} in the app`);
+  throw new Error(
+    `no provider ${typeof token === 'symbol' ? token.toString() : token.name} in the app`,
+  );
 }
