@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { VesModule } from '../ves/ves.module';
 import { AgentDeployerService } from './agent-deployer.service';
-import { AgentHealthProcessor } from './agent-health.processor';
 import { AgentHealthService } from './agent-health.service';
 import { AgentStatusService } from './agent-status.service';
 import { CustomerManifestsController } from './customer-manifests.controller';
@@ -38,5 +37,8 @@ export class KubernetesModule {}
 
 /** Controllers of this domain, served by the API app only. */
 export const KUBERNETES_CONTROLLERS = [VeKubernetesController, CustomerManifestsController];
-/** Processors of this domain, run where workers run (RUN_MODE=all|worker). */
-export const KUBERNETES_PROCESSORS = [DeploymentsProcessor, AgentHealthProcessor];
+/**
+ * Processors of this domain, run where workers run (RUN_MODE=all|worker). The agent-health sweep
+ * runs in MonitoringProcessor (src/queue), the one processor of the `monitoring` queue.
+ */
+export const KUBERNETES_PROCESSORS = [DeploymentsProcessor];

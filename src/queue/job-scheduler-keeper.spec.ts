@@ -67,4 +67,25 @@ describe('JobSchedulerKeeper', () => {
     await jest.advanceTimersByTimeAsync(SCHEDULE_CHECK_MS);
     expect(state.stored).toBe(true);
   });
+
+  it('does not wait for a Redis never reached since boot, nor pile up checks behind it', async () => {
+    // BullMQ holds a queue's commands until its first connection: they neither resolve nor fail.
+    let connect!: () => void;
+    const reached = new Promise<void>((resolve) => (connect = resolve));
+    const { queue, state } = fakeQueue();
+    const upsert = queue.upsertJobScheduler.getMockImplementation()!;
+    queue.upsertJobScheduler.mockImplementation(async () => {
+      await reached;
+      return upsert();
+    });
+    await expect(keeper.keep(schedule(queue))).resolves.toBeUndefined();
+    await jest.advanceTimersByTimeAsync(SCHEDULE_CHECK_MS * 5);
+    expect(queue.upsertJobScheduler).toHaveBeenCalledTimes(1);
+    expect(queue.getJobScheduler).not.toHaveBeenCalled();
+    connect();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(state.stored).toBe(true);
+    await jest.advanceTimersByTimeAsync(SCHEDULE_CHECK_MS);
+    expect(queue.getJobScheduler).toHaveBeenCalledTimes(1);
+  });
 });

@@ -18,20 +18,33 @@ export interface KeptSchedule {
  * periodic work it drives (sweeps that re-enqueue lost jobs) silently stops. Upserting is
  * idempotent, so every process that runs the processor keeps it: created at start (later, if
  * Redis is down then) and re-created within SCHEDULE_CHECK_MS whenever it is found missing.
+ *
+ * Nothing here waits for Redis: a queue that has not reached Redis since boot holds its commands
+ * until it does, and the boot (liveness, then readiness) must not hold with them. One call per
+ * schedule at a time, so the checks do not pile up behind such a wait.
  */
 @Injectable()
 export class JobSchedulerKeeper implements OnApplicationShutdown {
   private readonly logger = new Logger('JobSchedulers');
   private readonly timers: NodeJS.Timeout[] = [];
 
+  /** Starts keeping the schedule; resolves without waiting for Redis. */
   async keep(schedule: KeptSchedule): Promise<void> {
-    await this.upsert(schedule).catch((err: unknown) =>
-      this.logger.warn(
-        { err: (err as Error).message },
-        `job scheduler ${schedule.id} not created yet (Redis unavailable?); retrying`,
+    let busy = false;
+    const once = (op: () => Promise<void>) => {
+      if (busy) return;
+      busy = true;
+      op().finally(() => (busy = false));
+    };
+    once(() =>
+      this.upsert(schedule).catch((err: unknown) =>
+        this.logger.warn(
+          { err: (err as Error).message },
+          `job scheduler ${schedule.id} not created yet (Redis unavailable?); retrying`,
+        ),
       ),
     );
-    const timer = setInterval(() => void this.check(schedule), SCHEDULE_CHECK_MS);
+    const timer = setInterval(() => once(() => this.check(schedule)), SCHEDULE_CHECK_MS);
     timer.unref();
     this.timers.push(timer);
   }

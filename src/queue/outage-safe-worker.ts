@@ -2,9 +2,12 @@ import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { ConnectionOptions, Processor, WorkerOptions } from 'bullmq';
 import type Redis from 'ioredis';
+import { rawRedisClients, stopReconnecting } from './redis-clients';
 
 /** How often a closing worker looks at its connections. */
 const WATCH_MS = 200;
+/** One warning per worker per window is enough to see an outage without flooding the logs. */
+export const WORKER_ERROR_LOG_WINDOW_MS = 10_000;
 
 /**
  * The Worker class @nestjs/bullmq instantiates for every processor (BullModule.workerClass).
@@ -21,13 +24,18 @@ const WATCH_MS = 200;
  * running processors, and with Redis up it stays fully graceful. A job whose outcome could not
  * be written stays `active` in Redis; BullMQ's stalled-job check re-runs it once Redis is back,
  * and the processors are idempotent against the database.
+ *
+ * It also has an 'error' listener from its first moment (processors need not remember one):
+ * without it, BullMQ prints each failed reconnect to stderr while Redis is down, including
+ * during a boot with Redis down, before any init hook could add one. With it, an outage is a
+ * warning every 10 s and the worker resumes on its own when Redis returns.
  */
 export class OutageSafeWorker<D = unknown, R = unknown, N extends string = string> extends Worker<
   D,
   R,
   N
 > {
-  private readonly closeLogger = new Logger('Workers');
+  private readonly logger = new Logger('Workers');
   private closingSafely?: Promise<void>;
   private gaveUp = false;
   private readonly kicked = new Set<Redis>();
@@ -38,6 +46,12 @@ export class OutageSafeWorker<D = unknown, R = unknown, N extends string = strin
     opts: WorkerOptions,
   ) {
     super(name, processor, { ...opts, connection: keepRetrying(opts.connection) });
+    let last = 0;
+    this.on('error', (err: Error) => {
+      if (Date.now() - last < WORKER_ERROR_LOG_WINDOW_MS) return;
+      last = Date.now();
+      this.logger.warn(`worker ${this.name}: ${err.message}`);
+    });
   }
 
   override close(force = false): Promise<void> {
@@ -53,6 +67,7 @@ export class OutageSafeWorker<D = unknown, R = unknown, N extends string = strin
       await closing;
     } finally {
       clearInterval(watch);
+      rawRedisClients(this).forEach(stopReconnecting);
     }
   }
 
@@ -62,7 +77,7 @@ export class OutageSafeWorker<D = unknown, R = unknown, N extends string = strin
    * and would never end (the hang of bullmq#4656): it gets its final attempt now.
    */
   private giveUpReconnecting(): void {
-    for (const client of this.rawClients()) {
+    for (const client of rawRedisClients(this)) {
       if (this.kicked.has(client) && client.status === 'ready') client.disconnect(); // Redis came back meanwhile
       if (client.status !== 'reconnecting' && client.status !== 'connecting') continue;
       client.options.retryStrategy = () => null;
@@ -72,21 +87,10 @@ export class OutageSafeWorker<D = unknown, R = unknown, N extends string = strin
       }
       if (this.gaveUp) continue;
       this.gaveUp = true;
-      this.closeLogger.warn(
+      this.logger.warn(
         `worker ${this.name}: closing without Redis; jobs whose outcome was not recorded are re-run by the stalled-job check`,
       );
     }
-  }
-
-  /**
-   * The ioredis clients behind the worker. Read from the connection itself rather than its
-   * `client` promise, which never settles when Redis has been down since boot.
-   */
-  private rawClients(): Redis[] {
-    const backend = this.backend;
-    return [backend.connection, backend.blockingConnection]
-      .map((c) => (c as unknown as { _client?: Redis } | undefined)?._client)
-      .filter((c): c is Redis => !!c);
   }
 }
 

@@ -4,15 +4,18 @@ import { DiscoveryModule } from '@nestjs/core';
 import { BullMQOtel } from 'bullmq-otel';
 import { AppConfig } from '../config/app-config';
 import { JobSchedulerKeeper } from './job-scheduler-keeper';
+import { OutageSafeQueue } from './outage-safe-queue';
 import { OutageSafeWorker } from './outage-safe-worker';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
 import { QueueProducerService } from './queue-producer.service';
 import { redisConnectionOptions } from './redis-connection';
-import { WorkerErrorListener } from './worker-error.listener';
 
 // Every processor's worker: a SIGTERM during a Redis outage must not hang in close() (bullmq#4656).
 // Set before any module registers its workers (the registrar reads it at module init).
 BullModule.workerClass = OutageSafeWorker;
+// Every queue: an 'error' listener from the start, and a close that leaves no client reconnecting.
+// Set before the registerQueueAsync calls below, which read it.
+BullModule.queueClass = OutageSafeQueue;
 
 const queues = ALL_QUEUES.map((name) =>
   BullModule.registerQueueAsync({
@@ -55,7 +58,7 @@ const queues = ALL_QUEUES.map((name) =>
     }),
     ...queues,
   ],
-  providers: [QueueProducerService, WorkerErrorListener, JobSchedulerKeeper],
+  providers: [QueueProducerService, JobSchedulerKeeper],
   exports: [BullModule, QueueProducerService, JobSchedulerKeeper],
 })
 export class QueueModule {}

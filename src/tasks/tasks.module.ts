@@ -11,7 +11,6 @@ import { TaskDelegation } from './task-delegation.service';
 import { TaskOutcomes } from './task-outcomes.service';
 import { TaskProcessor } from './task.processor';
 import { TaskQueue } from './task-queue.service';
-import { TaskReconcileProcessor } from './task-reconcile.processor';
 import { TaskReconciler } from './task-reconciler.service';
 import { TaskRunner } from './task-runner.service';
 import { TaskStopper } from './task-stopper.service';
@@ -43,4 +42,4 @@ export class TasksModule {}
 /** Controllers of this domain, served by the API app only. */
 export const TASKS_CONTROLLERS = [TasksController];
 /** Processors of this domain, run where workers run (RUN_MODE=all|worker). */
-export const TASKS_PROCESSORS = [TaskProcessor, TaskCancelListener, TaskReconcileProcessor];
+export const TASKS_PROCESSORS = [TaskProcessor, TaskCancelListener];

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../helpers/resources';
@@ -148,15 +149,33 @@ export function tempDir(prefix: string): { path: string; cleanup(): void } {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** A private redis-server on a spare port, so a test can stop it without touching the machine's Redis. */
+/**
+ * A private redis-server on a spare port, so a test can stop it without touching the machine's Redis.
+ * The port is outside the kernel's ephemeral range: while the server is stopped, no other test's
+ * `freePort()` and no outgoing connection's local port can take it, so its restart does not fail
+ * and the app's clients never reach some other server (or themselves) in the meantime.
+ */
 export class PrivateRedis {
   private proc?: ChildProcess;
   private constructor(readonly port: number) {}
 
   static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
-    await redis.start();
-    return redis;
+    for (let attempt = 0; ; attempt++) {
+      const redis = await PrivateRedis.notStarted();
+      try {
+        await redis.start();
+        return redis;
+      } catch (err) {
+        // Another file's PrivateRedis picked the same port between the check and the bind.
+        await redis.stop();
+        if (attempt === 4) throw err;
+      }
+    }
+  }
+
+  /** One whose server is not running yet (an app that boots while Redis is down); start() it later. */
+  static async notStarted(): Promise<PrivateRedis> {
+    return new PrivateRedis(await spareFixedPort());
   }
 
   get url(): string {
@@ -176,10 +195,13 @@ export class PrivateRedis {
     ];
     const proc = spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
     this.proc = proc;
-    await until(`redis-server on ${this.port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
-      return (await pingRedis(this.port)) ? true : undefined;
-    });
+    // A redis-server that exits (its port was taken) fails at once: the PONG would be another server's.
+    await until(
+      `redis-server on ${this.port}`,
+      async () => ((await pingRedis(this.port)) ? true : undefined),
+      30_000,
+      () => (proc.exitCode !== null ? `redis-server exited with ${proc.exitCode}` : undefined),
+    );
   }
 
   async stop(): Promise<void> {
@@ -189,6 +211,24 @@ export class PrivateRedis {
     proc.kill('SIGTERM');
     await exited;
   }
+}
+
+/** A free port below the ephemeral range (which `freePort()` and outgoing connections draw from). */
+async function spareFixedPort(): Promise<number> {
+  const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+  const top = Math.max(Number(low) || 32768, 20_000);
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 }
 
 async function pingRedis(port: number): Promise<boolean> {
