@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BillingService } from '../billing/billing.service';
+import type { UsageEvent } from '../billing/billing.types';
 import type { Db } from '../common/db-types';
 import { KYSELY } from '../database';
 import { EventsService } from '../events/events.service';
@@ -26,6 +28,7 @@ export class MessageDeliveryService {
     private readonly ves: VesService,
     private readonly gateway: GatewayService,
     private readonly events: EventsService,
+    private readonly billing: BillingService,
   ) {}
 
   /** Throws when the agent is unreachable (the job retries); a refusal by the agent is final. */
@@ -46,10 +49,12 @@ export class MessageDeliveryService {
         { messageId, reason: outcome.reason, a2aState: outcome.a2aState },
         'agent refused the message',
       );
-      await this.messages.setDeliveryStatus(customerId, messageId, 'failed');
+      await this.withUsage(outcome.unrecordedUsage, (trx) =>
+        this.messages.setDeliveryStatus(customerId, messageId, 'failed', trx),
+      );
       return 'failed';
     }
-    await this.events.transaction(this.db, async (trx) => {
+    await this.withUsage(outcome.unrecordedUsage, async (trx) => {
       if (reply) {
         await this.messages.recordFromVe(
           customerId,
@@ -65,6 +70,19 @@ export class MessageDeliveryService {
       await this.messages.setDeliveryStatus(customerId, messageId, 'delivered', trx);
     });
     return reply ? 'replied' : 'delivered';
+  }
+
+  /**
+   * Runs the delivery's writes in one transaction with the usage the gateway could not bill
+   * (Postgres was unavailable a moment ago), as the tasks' outcomes do: both or neither, so a
+   * delivery that dies here is retried and billed once (recordUsage is idempotent by
+   * sourceEventId), and none is lost.
+   */
+  private withUsage(unrecorded: UsageEvent[] | undefined, fn: (trx: Db) => Promise<void>) {
+    return this.events.transaction(this.db, async (trx) => {
+      for (const event of unrecorded ?? []) await this.billing.recordUsage(event, trx);
+      await fn(trx);
+    });
   }
 
   /** After the last attempt: the message is failed, the reason logged. */

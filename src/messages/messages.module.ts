@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BillingModule } from '../billing/billing.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { VesModule } from '../ves/ves.module';
 import { MessageDeliveryService } from './message-delivery.service';
@@ -8,7 +9,7 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [GatewayModule, VesModule],
+  imports: [GatewayModule, VesModule, BillingModule],
   providers: [MessagesService, MessagesRepository, MessageDeliveryService],
   exports: [MessagesService, MessageDeliveryService],
 })
