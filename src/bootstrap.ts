@@ -119,8 +119,11 @@ function setupSwagger(app: NestFastifyApplication): void {
     })
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'operator')
     .build();
-  const document = SwaggerModule.createDocument(app, doc);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Built on the first request for it, not at start-up: the document (every route's schemas)
+  // would otherwise stay in memory in every replica that nobody asks for docs.
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+  });
 }
 
 export async function listen(

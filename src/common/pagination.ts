@@ -33,8 +33,10 @@ export interface Keyset {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function encodeCursor(k: { created_at: Date; id: string }): string {
-  return Buffer.from(`${k.created_at.toISOString()}|${k.id}`).toString('base64url');
+/** The cursor after a row; its time as a Date or as the ISO string a list selected. */
+export function encodeCursor(k: { created_at: Date | string; id: string }): string {
+  const at = typeof k.created_at === 'string' ? k.created_at : k.created_at.toISOString();
+  return Buffer.from(`${at}|${k.id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): Keyset | undefined {
@@ -72,7 +74,7 @@ export function keysetPage<DB, TB extends keyof DB, O>(
 }
 
 /** Given limit+1 rows fetched in page order, returns the page and the cursor of its last row. */
-export function toPage<R extends { created_at: Date; id: string }, T>(
+export function toPage<R extends { created_at: Date | string; id: string }, T>(
   rows: R[],
   limit: number,
   map: (row: R) => T,

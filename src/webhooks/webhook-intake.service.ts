@@ -13,7 +13,11 @@ import { WebhookApplier } from './webhook-applier.service';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookIdempotency } from './webhook-idempotency';
 import { WebhookRejectedError, WebhookSignatureVerifier } from './webhook-signature.verifier';
-import { A2A_PUSH_EVENT_TYPE, type StoredWebhookPayload } from './webhooks.types';
+import {
+  A2A_PUSH_EVENT_TYPE,
+  type AgentCallback,
+  type StoredWebhookPayload,
+} from './webhooks.types';
 
 export type IntakeResult =
   | { status: 202; body: { accepted: true; id: string } }
@@ -72,15 +76,29 @@ export class WebhookIntakeService {
     route: 'agent-callback' | 'token-usage',
   ): Promise<IntakeResult> {
     return this.counted(async () => {
-      const { id } = this.verifier.verify(requireRaw(req), req.headers);
-      const callback = parseAgentCallback(req.body, route);
-      return this.accept(id, callback.customerId, callback.eventType, req.traceId, () =>
-        this.ownership.check(callback),
+      let id: string;
+      let callback: AgentCallback;
+      try {
+        id = this.verifier.verify(requireRaw(req), req.headers).id;
+        callback = parseAgentCallback(req.body, route);
+      } catch (err) {
+        await this.idempotency.abandonEarly(req.rawBody);
+        throw err;
+      }
+      return this.accept(
+        id,
+        callback.customerId,
+        callback.eventType,
+        req.traceId,
+        () => this.ownership.check(callback),
+        req.rawBody,
       );
     });
   }
 
   async acceptA2aPush(req: InboundRequest): Promise<IntakeResult> {
+    // A push is keyed by its content, not by a webhook-id: a claim the tracker made is not used.
+    await this.idempotency.abandonEarly(req.rawBody);
     return this.counted(async () => {
       const token = pushToken(req.headers);
       const update = parseA2aPush(req.body);
@@ -116,8 +134,9 @@ export class WebhookIntakeService {
     eventType: string,
     traceId: string,
     prepare: () => Promise<StoredWebhookPayload>,
+    rawBody?: Buffer,
   ): Promise<IntakeResult> {
-    const edge = await this.idempotency.claim(id);
+    const edge = await this.idempotency.claimFor(rawBody, id);
     if (edge === 'duplicate') return this.duplicate(id);
     // Not claimed by us: maybe seen long ago (Redis key expired) or by a replica while Redis was down.
     if (edge === 'unknown' && (await this.events.exists(id))) return this.duplicate(id);
@@ -129,10 +148,16 @@ export class WebhookIntakeService {
       if (edge === 'claimed') await this.idempotency.release(id);
       throw err;
     }
-    await this.idempotency.markAccepted(id);
-    if (!inserted) return this.duplicate(id);
+    if (!inserted) {
+      await this.idempotency.markAccepted(id);
+      return this.duplicate(id);
+    }
     this.metrics.webhooksReceived.inc({ event_type: eventType });
-    await this.enqueue({ webhookId: id, customerId, traceId });
+    // Independent (Redis mark, queue add): one wait instead of two round trips in a row.
+    await Promise.all([
+      this.idempotency.markAccepted(id),
+      this.enqueue({ webhookId: id, customerId, traceId }),
+    ]);
     return { status: 202, body: { accepted: true, id } };
   }
 

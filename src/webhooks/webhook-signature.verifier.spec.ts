@@ -71,4 +71,20 @@ describe('WebhookSignatureVerifier', () => {
       `${new Webhook(OTHER).sign('msg_1', new Date(), body)} ${h['webhook-signature']}`;
     expect(verifier([NEW]).verify(Buffer.from(body), h).id).toBe('msg_1');
   });
+
+  it('agrees with the standardwebhooks library on what is signed', () => {
+    const v = verifier([NEW]);
+    const lib = new Webhook(NEW);
+    for (const text of ['{"message":"héllo — 日本語 👋"}', '', '{"a":[1,2,{"b":null}]}']) {
+      const h = signed(NEW, text);
+      expect(() => lib.verify(text, h)).not.toThrow();
+      expect(v.verify(Buffer.from(text), h).id).toBe('msg_1');
+      const tampered = `${text} `;
+      expect(reasonOf(() => v.verify(Buffer.from(tampered), h))).toBe('bad_signature');
+    }
+    // Only v1 signatures count, as in the library.
+    const h = signed(NEW, body);
+    h['webhook-signature'] = h['webhook-signature'].replace(/^v1,/, 'v1a,');
+    expect(reasonOf(() => v.verify(Buffer.from(body), h))).toBe('bad_signature');
+  });
 });

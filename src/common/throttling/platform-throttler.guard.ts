@@ -51,15 +51,22 @@ export class PlatformThrottlerGuard extends ThrottlerGuard {
     // The base guard suffixes Retry-After with the throttler's name; clients look for the plain header.
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     void reply.header('retry-after', String(Math.max(1, detail.timeToBlockExpire)));
+    await this.trackerOf(ctx)?.refused?.(ctx.switchToHttp().getRequest<FastifyRequest>());
     return super.throwThrottlingException(ctx, detail);
   }
 
-  private async trackerFor(req: FastifyRequest, ctx: ExecutionContext): Promise<string> {
+  private trackerOf(ctx: ExecutionContext): RateLimitTracker | undefined {
     const trackerType = this.reflector.getAllAndOverride<
       RateLimitTracker['constructor'] | undefined
     >(RATE_LIMIT_TRACKER, [ctx.getHandler(), ctx.getClass()]);
-    if (trackerType) {
-      const tracker = this.moduleRef.get<RateLimitTracker>(trackerType as never, { strict: false });
+    return trackerType
+      ? this.moduleRef.get<RateLimitTracker>(trackerType as never, { strict: false })
+      : undefined;
+  }
+
+  private async trackerFor(req: FastifyRequest, ctx: ExecutionContext): Promise<string> {
+    const tracker = this.trackerOf(ctx);
+    if (tracker) {
       const key = await tracker.track(req);
       if (key) return key;
     }

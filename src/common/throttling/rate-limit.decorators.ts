@@ -13,6 +13,8 @@ export const RATE_LIMIT_TRACKER = 'rate-limit:tracker';
  */
 export interface RateLimitTracker {
   track(req: FastifyRequest): string | undefined | Promise<string | undefined>;
+  /** Called when the request is refused with 429 (e.g. to undo work `track` started for it). */
+  refused?(req: FastifyRequest): Promise<void>;
 }
 
 /** Puts a controller or route in a rate-limit group, optionally with its own tracker (a provider class). */
