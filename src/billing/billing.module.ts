@@ -10,6 +10,7 @@ import { PricingController } from './pricing.controller';
 import { PricingRepository } from './pricing.repository';
 import { PricingService } from './pricing.service';
 import { UsageReportService } from './usage-report.service';
+import { UsageLedgerWriter } from './usage-ledger.writer';
 import { UsageRepository } from './usage.repository';
 
 @Module({
@@ -22,6 +23,7 @@ import { UsageRepository } from './usage.repository';
     CommitWatcher,
     HeldTasksReleaser,
     UsageRepository,
+    UsageLedgerWriter,
     BudgetRepository,
     PricingRepository,
   ],

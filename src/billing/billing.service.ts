@@ -13,6 +13,7 @@ import { CommitWatcher } from './commit-watcher';
 import { costMicros, formatUsd } from './money';
 import { PricingService, ResolvedPrice } from './pricing.service';
 import { validateUsageEvent, ValidUsageEvent } from './usage-event';
+import { UsageLedgerWriter } from './usage-ledger.writer';
 import { LedgerRow, UsageRepository } from './usage.repository';
 
 /** The metrics label of unpriced models: agents may report any name, labels must stay few. */
@@ -30,6 +31,7 @@ export class BillingService {
   constructor(
     @Inject(KYSELY) private readonly db: Kysely<Database>,
     private readonly usage: UsageRepository,
+    private readonly ledger: UsageLedgerWriter,
     private readonly pricing: PricingService,
     private readonly budgets: BudgetService,
     private readonly commits: CommitWatcher,
@@ -75,9 +77,9 @@ export class BillingService {
       return { recorded: true, costMicros: row.cost_micros };
     };
     if (db?.isTransaction) return write(db, true);
-    // Alone, the ledger row and its rollup are one statement: one round trip instead of four.
+    // Alone, the ledger row and its rollup are one statement (shared with the rows recorded meanwhile).
     const own = db ?? this.db;
-    if (!(await this.insertWithRollup(own, row, utcDay(usage.occurredAt)))) {
+    if (!(await this.insertWithRollup(own, row))) {
       const cost = await this.usage.costOf(own, row.customer_id, row.source_event_id);
       return { recorded: false, costMicros: cost ?? 0 };
     }
@@ -87,8 +89,8 @@ export class BillingService {
 
   /** Throws BudgetExceededError (402) when a hard-stop budget is exhausted this month. */
   async assertCanSpend(customerId: string): Promise<void> {
-    const spend = await this.budgets.spend(customerId);
-    if (isBlocked(spend)) {
+    const spend = await this.budgets.spendIfHardStop(customerId);
+    if (spend && isBlocked(spend)) {
       throw new BudgetExceededError(
         `Monthly budget exhausted: spent $${formatUsd(spend.spentMicros)} of the $${formatUsd(spend.limitMicros!)} ` +
           `limit for ${periodOf(new Date())} (UTC) and hardStop is on. New tasks are refused and queued ones wait ` +
@@ -102,8 +104,8 @@ export class BillingService {
     let check = this.runChecks.get(customerId);
     if (!check) {
       check = this.budgets
-        .spend(customerId)
-        .then((spend) => !isBlocked(spend))
+        .spendIfHardStop(customerId)
+        .then((spend) => !spend || !isBlocked(spend))
         .finally(() => this.runChecks.delete(customerId));
       this.runChecks.set(customerId, check);
     }
@@ -118,9 +120,10 @@ export class BillingService {
     }
   }
 
-  private async insertWithRollup(db: Db, row: LedgerRow, day: string): Promise<boolean> {
+  private async insertWithRollup(db: Db, row: LedgerRow): Promise<boolean> {
     try {
-      return await this.usage.insertLedgerWithRollup(db, row, day);
+      if (db === this.db) return await this.ledger.write(row);
+      return (await this.usage.insertLedgerWithRollup(db, [row])).size > 0;
     } catch (err) {
       throw unknownCustomer(err, row);
     }

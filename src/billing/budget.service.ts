@@ -9,6 +9,17 @@ import { formatUsd, percentOf } from './money';
 /** Percentages of the monthly limit that emit `budget.exceeded`, once each per month. */
 export const BUDGET_THRESHOLDS = [80, 100] as const;
 
+/**
+ * How long a process trusts the budgets row it read: the pipeline asks three times per task (create,
+ * run, after usage) and most customers have no budget, so the month's spend is summed only when a
+ * limit can matter. This process's own changes apply at once; another replica's within this time.
+ */
+export const BUDGET_CACHE_MS = 1_000;
+const BUDGET_CACHE_MAX = 10_000;
+
+/** What the checks need of the budgets row; null: no budget. */
+type Limits = { hardStop: boolean } | null;
+
 export function isBlocked(spend: Spend): boolean {
   return spend.hardStop && spend.limitMicros !== null && spend.spentMicros >= spend.limitMicros;
 }
@@ -40,6 +51,7 @@ export function standingOf(spend: Spend): BudgetStanding {
 @Injectable()
 export class BudgetService {
   private readonly logger = new Logger(BudgetService.name);
+  private readonly limits = new Map<string, { until: number; limits: Promise<Limits> }>();
 
   constructor(
     private readonly repo: BudgetRepository,
@@ -50,6 +62,15 @@ export class BudgetService {
   /** The budget and this month's spend: one query (budgets by key, rollups by customer and day). */
   spend(customerId: string, period = periodOf(new Date())): Promise<Spend> {
     return this.repo.spend(customerId, periodRange(period));
+  }
+
+  /**
+   * The month's spend when a hard stop could block the customer, else null (no budget, or one
+   * without hardStop: nothing to block, so nothing is summed).
+   */
+  async spendIfHardStop(customerId: string): Promise<Spend | null> {
+    const limits = await this.limitsOf(customerId);
+    return limits?.hardStop ? this.spend(customerId) : null;
   }
 
   /** The budget with a spend the caller already summed (the summary sums the month once). */
@@ -78,6 +99,7 @@ export class BudgetService {
     const period = periodOf(new Date());
     const before = await this.spend(customerId, period);
     await this.repo.upsert(customerId, limitMicros, hardStop);
+    this.limits.delete(customerId);
     const stillReached = reached(limitMicros, before.spentMicros);
     const stale = BUDGET_THRESHOLDS.filter((t) => !stillReached.includes(t));
     await this.repo.releaseAlerts(customerId, period, stale);
@@ -90,6 +112,7 @@ export class BudgetService {
   async remove(customerId: string): Promise<void> {
     const before = await this.spend(customerId);
     await this.repo.remove(customerId);
+    this.limits.delete(customerId);
     if (isBlocked(before)) await this.releaser.release(customerId);
   }
 
@@ -99,6 +122,7 @@ export class BudgetService {
    * the next check tries again.
    */
   async checkThresholds(customerId: string, period: string): Promise<void> {
+    if (!(await this.limitsOf(customerId))) return;
     const spend = await this.spend(customerId, period);
     if (spend.limitMicros === null) return;
     const due = reached(spend.limitMicros, spend.spentMicros);
@@ -119,5 +143,21 @@ export class BudgetService {
         );
       }
     }
+  }
+
+  /** The budgets row, read at most once per BUDGET_CACHE_MS per customer (a failed read is not kept). */
+  private limitsOf(customerId: string): Promise<Limits> {
+    const now = Date.now();
+    const hit = this.limits.get(customerId);
+    if (hit && hit.until > now) return hit.limits;
+    const limits = this.repo
+      .find(customerId)
+      .then((row): Limits => (row ? { hardStop: row.hard_stop } : null));
+    limits.catch(() => {
+      if (this.limits.get(customerId)?.limits === limits) this.limits.delete(customerId);
+    });
+    if (this.limits.size >= BUDGET_CACHE_MAX) this.limits.clear();
+    this.limits.set(customerId, { until: now + BUDGET_CACHE_MS, limits });
+    return limits;
   }
 }

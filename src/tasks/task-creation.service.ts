@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
 import type { Db } from '../common/db-types';
-import type { TaskRow } from '../database/database.types';
+import type { TaskPriority, TaskRow } from '../database/database.types';
 import { VesService } from '../ves/ves.service';
 import type { CreateTaskDto } from './dto/create-task.dto';
 import { TaskQueue } from './task-queue.service';
+import { WAITING_STATUSES } from './task-state-machine';
 import { TaskTransitions } from './task-transitions.service';
 import { type NewTaskRow, nowMs, TasksRepository } from './tasks.repository';
 
@@ -57,8 +58,12 @@ export class TaskCreation {
       .filter((d) => !d.idempotencyKey || !byKey.has(d.idempotencyKey))
       .map((d) => ({ dto: d, row: newTaskRow(customerId, d, traceId) }));
     // The rows and their 'created' entries in one statement (insert() does it in a caller's transaction).
-    const inserted = await this.repo
-      .insertManyWithCreatedEvents(fresh.map((f) => f.row))
+    const { rows: inserted, backlog } = await this.repo
+      .insertManyWithCreatedEvents(
+        customerId,
+        fresh.map((f) => f.row),
+        WAITING_STATUSES,
+      )
       .catch((err: unknown) => {
         // An operator naming a customer that does not exist (x-customer-id), a VE deleted meanwhile: 404, not 500.
         const pg = err as { code?: string; constraint?: string };
@@ -74,7 +79,9 @@ export class TaskCreation {
       .map((f) => f.dto.idempotencyKey!);
     for (const r of await this.repo.findByIdempotencyKeys(customerId, lost))
       byKey.set(r.idempotency_key!, r);
-    const submitted = new Map((await this.submit(customerId, inserted)).map((r) => [r.id, r]));
+    const submitted = new Map(
+      (await this.submit(customerId, inserted, backlog)).map((r) => [r.id, r]),
+    );
     return dtos.map((dto) => {
       const mine = fresh.find((f) => f.dto === dto);
       const row = mine && submitted.get(mine.row.id as string);
@@ -104,11 +111,18 @@ export class TaskCreation {
     return inserted;
   }
 
-  /** Enqueues pending rows (one addBulk) and marks them queued; rows a worker took already are re-read. */
-  async submit(customerId: string, rows: TaskRow[]): Promise<TaskRow[]> {
+  /**
+   * Enqueues pending rows (one addBulk) and marks them queued; rows a worker took already are
+   * re-read. `backlog`: the customer's waiting tasks ahead of these, when the insert read it.
+   */
+  async submit(
+    customerId: string,
+    rows: TaskRow[],
+    backlog?: Partial<Record<TaskPriority, number>>,
+  ): Promise<TaskRow[]> {
     if (!rows.length) return [];
     try {
-      await this.taskQueue.enqueueNew(customerId, rows);
+      await this.taskQueue.enqueueNew(customerId, rows, backlog);
     } catch (err) {
       this.logger.warn(
         { err, customerId, count: rows.length },

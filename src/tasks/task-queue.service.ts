@@ -46,12 +46,22 @@ export class TaskQueue {
     };
   }
 
-  /** One addBulk for new tasks of one customer, prioritised fairly against the customer's backlog. */
-  async enqueueNew(customerId: string, rows: TaskRow[]): Promise<void> {
+  /**
+   * One addBulk for new tasks of one customer, prioritised fairly against the customer's backlog:
+   * `ahead`, the backlog read when the rows were inserted (not counting them), or read now.
+   */
+  async enqueueNew(
+    customerId: string,
+    rows: TaskRow[],
+    ahead?: Partial<Record<TaskPriority, number>>,
+  ): Promise<void> {
     if (!rows.length) return;
-    const backlog = await this.repo.backlogByPriority(customerId, WAITING_STATUSES);
-    // The new rows are already stored (pending): they are not "ahead" of themselves.
-    for (const row of rows) backlog[row.priority] = Math.max(0, (backlog[row.priority] ?? 0) - 1);
+    let backlog = ahead;
+    if (!backlog) {
+      backlog = await this.repo.backlogByPriority(customerId, WAITING_STATUSES);
+      // The new rows are already stored (pending): they are not "ahead" of themselves.
+      for (const row of rows) backlog[row.priority] = Math.max(0, (backlog[row.priority] ?? 0) - 1);
+    }
     const priorities = fairPriorities(
       rows.map((r) => r.priority),
       backlog,

@@ -11,7 +11,7 @@ import { VesService } from '../ves/ves.service';
 import type { Ve } from '../ves/ves.types';
 import { CustomerSlots } from './customer-slots';
 import { TaskOutcomes } from './task-outcomes.service';
-import { TaskStateMachine } from './task-state-machine';
+import { TaskStateMachine, WAITING_STATUSES } from './task-state-machine';
 import { TaskTransitions } from './task-transitions.service';
 import { nowMs, TasksRepository } from './tasks.repository';
 import type { TaskJobData, TaskJobResult } from './tasks.types';
@@ -56,10 +56,13 @@ export class TaskRunner {
       if (!found) throw new Error(`Task ${taskId} not found`);
       if (TaskStateMachine.isFinal(found.status) || found.status === 'delegated')
         return skipped(found, found.status);
-      const task = await this.startOver(found);
+      // A pending task (the request has not marked it queued yet) is queued by the first step of the run.
+      const task = found.status === 'pending' ? found : await this.startOver(found);
       if (!task) return skipped(found, 'changed meanwhile');
       if (!(await this.billing.canRun(customerId))) {
-        await this.holdForBudget(task);
+        const held = task.status === 'pending' ? await this.startOver(task) : task;
+        if (!held) return skipped(task, 'changed meanwhile');
+        await this.holdForBudget(held);
         await job.moveToDelayed(Date.now() + BUDGET_HOLD_MS, token);
         throw new DelayedError();
       }
@@ -80,13 +83,9 @@ export class TaskRunner {
       task.status === 'pending'
         ? { type: 'queued', data: { by: 'worker' } }
         : { type: 'requeued', data: { reason: 'an earlier run of this task did not finish' } };
-    const r = await this.transitions.run(undefined, (trx) =>
-      this.transitions.apply(trx, task.customer_id, task.id, {
-        to: 'queued',
-        from: [task.status],
-        event,
-      }),
-    );
+    const r = await this.transitions.applyAlone(task, [
+      { to: 'queued', from: [task.status], event },
+    ]);
     if (r.ok) return r.row;
     // The request that created it marked it queued meanwhile: run it.
     return r.row?.status === 'queued' ? r.row : undefined;
@@ -116,8 +115,16 @@ export class TaskRunner {
   ): Promise<TaskJobResult> {
     const { ve, route } = await this.chooseVe(task);
     const pushToken = randomBytes(24).toString('base64url');
-    // queued → assigned → in_progress in one step (nothing happens between the two): one statement.
+    // (pending →) queued → assigned → in_progress in one step (nothing happens between them): one
+    // statement. A worker often meets a task still pending: the request marks it queued just after
+    // enqueueing, and the entry says whichever of the two did.
     const started = await this.transitions.applyAlone(task, [
+      {
+        to: 'queued',
+        from: ['pending'],
+        optional: true,
+        event: { type: 'queued', data: { by: 'worker' } },
+      },
       {
         to: 'assigned',
         from: ['queued'],
@@ -173,7 +180,7 @@ export class TaskRunner {
     } catch (err) {
       // No VE can take it (none ready, the given one deleted): retrying will not help.
       if (err instanceof DomainError && err.status < 500) {
-        await this.outcomes.fail(task, ['queued'], `Not assigned: ${err.message}`);
+        await this.outcomes.fail(task, WAITING_STATUSES, `Not assigned: ${err.message}`);
         throw new UnrecoverableError(err.message);
       }
       throw err;

@@ -15,6 +15,12 @@ export interface TransitionSpec {
   patch?: TaskPatch;
   /** Timeline entry: type defaults to the target status. */
   event?: { type?: string; data?: Record<string, unknown> };
+  /**
+   * First step of an applyAlone chain only, with `from` and no patch: taken when the row is in
+   * `from`, else skipped and the chain starts at the next step (pending → queued by whichever of
+   * the request and the worker gets there first).
+   */
+  optional?: boolean;
 }
 
 export type TransitionResult = { ok: true; row: TaskRow } | { ok: false; row: TaskRow | undefined };
@@ -123,22 +129,26 @@ export class TaskTransitions {
     const { customer_id: customerId, id } = task;
     for (let i = 1; i < specs.length; i++)
       TaskStateMachine.assertTransition(specs[i - 1]!.to, specs[i]!.to);
+    const optional = specs[0]!.optional ? specs[0]! : undefined;
+    if (optional && (!optional.from || optional.patch || specs.length < 2))
+      throw new Error('an optional step needs `from`, no patch, and a step after it');
     if (task.parent_task_id) {
       return this.run(undefined, async (trx) => {
         let result: TransitionResult = { ok: false, row: undefined };
         for (const spec of specs) {
           result = await this.apply(trx, customerId, id, spec);
-          if (!result.ok) break;
+          if (!result.ok && !(spec === optional && result.row)) break;
         }
         return result;
       });
     }
-    const first = specs[0]!;
-    const last = specs[specs.length - 1]!;
     // The statuses the chain may start from: those the caller accepts that the state machine allows.
-    const from = (first.from ?? TaskStateMachine.sourcesOf(first.to)).filter((s) =>
-      TaskStateMachine.canTransition(s, first.to),
-    );
+    const sources = (spec: TransitionSpec) =>
+      (spec.from ?? TaskStateMachine.sourcesOf(spec.to)).filter((s) =>
+        TaskStateMachine.canTransition(s, spec.to),
+      );
+    const from = [...sources(specs[0]!), ...(optional ? sources(specs[1]!) : [])];
+    const last = specs[specs.length - 1]!;
     const done = from.length
       ? await this.repo.transitionAlone(
           customerId,
@@ -151,15 +161,22 @@ export class TaskTransitions {
             fromStatus: i === 0 ? undefined : specs[i - 1]!.to,
             toStatus: s.to,
             data: s.event?.data ?? null,
+            onlyFrom: s === optional ? s.from : undefined,
           })),
         )
       : undefined;
     if (!done) return { ok: false, row: await this.repo.find(customerId, id) };
-    let previous = done.previous;
-    for (const spec of specs) {
-      await this.publish(this.db, { ...done.row, status: spec.to }, previous);
-      previous = spec.to;
-    }
+    const taken = specs.filter((s) => s !== optional || s.from!.includes(done.previous));
+    // Issued in order in one tick: the shared Redis client pipelines them into one round trip.
+    await Promise.all(
+      taken.map((spec, i) =>
+        this.publish(
+          this.db,
+          { ...done.row, status: spec.to },
+          i ? taken[i - 1]!.to : done.previous,
+        ),
+      ),
+    );
     return { ok: true, row: done.row };
   }
 
@@ -252,7 +269,7 @@ export class TaskTransitions {
       veId: row.ve_id ?? undefined,
       traceId: row.trace_id ?? undefined,
     };
-    await this.events.publishAfterCommit(trx, {
+    const updated = this.events.publishAfterCommit(trx, {
       ...base,
       type: 'task.updated',
       data: {
@@ -262,8 +279,11 @@ export class TaskTransitions {
         parentTaskId: row.parent_task_id,
       },
     });
-    if (TaskStateMachine.isFinal(row.status)) {
-      await this.events.publishAfterCommit(trx, {
+    if (!TaskStateMachine.isFinal(row.status)) return updated;
+    // Sent right behind task.updated (same tick, so in order and in one pipelined round trip).
+    await Promise.all([
+      updated,
+      this.events.publishAfterCommit(trx, {
         ...base,
         type: 'task.completed',
         data: {
@@ -272,7 +292,7 @@ export class TaskTransitions {
           error: row.error,
           ageMs: Date.now() - row.created_at.getTime(),
         },
-      });
-    }
+      }),
+    ]);
   }
 }

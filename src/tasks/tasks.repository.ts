@@ -11,7 +11,7 @@ import type {
   TaskStatus,
   TasksTable,
 } from '../database/database.types';
-import { TASK_VIEW_COLUMNS, type TaskViewRow } from './task.mapper';
+import { TASK_LIST_SELECTION, type TaskListRow } from './task.mapper';
 
 export interface TaskFilter {
   status?: TaskStatus;
@@ -71,11 +71,17 @@ export class TasksRepository {
 
   /**
    * insertMany + their 'created' timeline entries (`{ priority, veId }`) as one statement, atomic
-   * without a transaction: one round trip instead of four for each create request.
+   * without a transaction: one round trip instead of four for each create request. With it, the
+   * customer's backlog in `waiting` statuses per priority as it was before these rows (what
+   * fairness needs to enqueue them): one round trip fewer again.
    */
-  async insertManyWithCreatedEvents(rows: NewTaskRow[]): Promise<TaskRow[]> {
-    if (!rows.length) return [];
-    return this.db
+  async insertManyWithCreatedEvents(
+    customerId: string,
+    rows: NewTaskRow[],
+    waiting: readonly TaskStatus[],
+  ): Promise<{ rows: TaskRow[]; backlog: Partial<Record<TaskPriority, number>> }> {
+    if (!rows.length) return { rows: [], backlog: {} };
+    const inserted = await this.db
       .with('ins', (db) =>
         db
           .insertInto('tasks')
@@ -108,7 +114,20 @@ export class TasksRepository {
       )
       .selectFrom('ins')
       .selectAll()
-      .execute() as Promise<TaskRow[]>;
+      // The statement's snapshot does not see the rows it inserts: the backlog ahead of them.
+      .select(
+        sql<Partial<Record<TaskPriority, number>> | null>`(
+          select jsonb_object_agg(b.priority, b.n) from (
+            select priority, count(*)::int as n from tasks
+            where customer_id = ${customerId} and status in (${sql.join([...waiting])})
+            group by priority) b)`.as('backlog'),
+      )
+      .execute();
+    const backlog = inserted[0]?.backlog ?? {};
+    return {
+      rows: inserted.map(({ backlog: _backlog, ...row }) => row as TaskRow),
+      backlog,
+    };
   }
 
   /** updateManyIfStatus + a timeline entry for each row moved, as one statement (see above). */
@@ -219,7 +238,12 @@ export class TasksRepository {
     id: string,
     from: readonly TaskStatus[],
     patch: TaskPatch & { status: TaskStatus },
-    events: ReadonlyArray<Omit<NewTaskEvent, 'taskId' | 'customerId'>>,
+    events: ReadonlyArray<
+      Omit<NewTaskEvent, 'taskId' | 'customerId'> & {
+        /** Recorded only when the row was in one of these statuses. */
+        onlyFrom?: readonly TaskStatus[];
+      }
+    >,
   ): Promise<{ row: TaskRow; previous: TaskStatus } | undefined> {
     const set = Object.entries({ ...patch, updated_at: nowMs() })
       .filter(([, v]) => v !== undefined)
@@ -228,7 +252,7 @@ export class TasksRepository {
       (e, i) =>
         sql`(${i}::int, ${e.type}::text, ${e.fromStatus ?? null}::text, ${e.toStatus ?? null}::text, ${
           e.data ? JSON.stringify(e.data) : null
-        }::jsonb)`,
+        }::jsonb, ${e.onlyFrom ? [...e.onlyFrom] : null}::text[])`,
     );
     const { rows } = await sql<TaskRow & { previous_status: TaskStatus }>`
       with cur as (
@@ -243,7 +267,8 @@ export class TasksRepository {
         insert into task_events (task_id, customer_id, type, from_status, to_status, data)
         select upd.id, upd.customer_id, e.type, coalesce(e.from_status, upd.previous_status),
           e.to_status, e.data
-        from upd cross join (values ${sql.join(entries)}) as e (ord, type, from_status, to_status, data)
+        from upd cross join (values ${sql.join(entries)}) as e (ord, type, from_status, to_status, data, only_from)
+        where e.only_from is null or upd.previous_status = any (e.only_from)
         order by e.ord
       )
       select * from upd`.execute(this.db);
@@ -321,20 +346,21 @@ export class TasksRepository {
     filter: TaskFilter,
     limit: number,
     after?: Keyset,
-  ): Promise<TaskViewRow[]> {
+  ): Promise<TaskListRow[]> {
     // Only the columns the API shows: a page is 50+ rows, and each unused column is parsed.
     let q = this.db
       .selectFrom('tasks')
-      .select(TASK_VIEW_COLUMNS)
+      .select(TASK_LIST_SELECTION)
       .where('customer_id', '=', customerId);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.veId) q = q.where('ve_id', '=', filter.veId);
     if (filter.priority) q = q.where('priority', '=', filter.priority);
     if (after)
       q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
+    // tasks.created_at: the column, not the selected text of the same name.
     return q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy('tasks.created_at', 'desc')
+      .orderBy('tasks.id', 'desc')
       .limit(limit + 1)
       .execute();
   }
