@@ -18,7 +18,9 @@ FROM node:24-bookworm-slim AS runtime
 # a process let its young generation reach 128 MB and old-generation garbage ~180 MB before
 # collecting, for a live heap of ~70 MB (bench/, forced-GC samples). Sized for the pods' limits
 # (k8s/base: 512Mi API, 768Mi worker) the peak RSS stays near 230 MB at the same throughput.
-ENV NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=384"
+# Semi-spaces of 8 MB instead of 16 took ~10 MB off each peak with no measurable CPU cost
+# (bench A/B of 2026-11-27: ingest 195 vs 192 µs per callback, worker 1.64 vs 1.76 ms per task).
+ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=384"
 ENV NODE_ENV=production \
     PORT=3000 \
     WORKER_PORT=3001 \

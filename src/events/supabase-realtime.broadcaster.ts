@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createClient, SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { DomainEvent } from './domain-events';
@@ -36,8 +36,10 @@ export class SupabaseRealtimeBroadcaster implements OnModuleInit, OnApplicationS
     return Boolean(this.config.get('SUPABASE_URL') && this.config.get('SUPABASE_SERVICE_ROLE_KEY'));
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
+    // Loaded only when configured: supabase-js costs a process that does not broadcast ~10 MB.
+    const { createClient } = await import('@supabase/supabase-js');
     this.client = createClient(
       this.config.get('SUPABASE_URL')!,
       this.config.get('SUPABASE_SERVICE_ROLE_KEY')!,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   ServiceUnavailableError,
   UnprocessableError,
@@ -93,7 +91,7 @@ export class McpToolsService {
       });
     } catch (err) {
       // A JSON-RPC error from the server (unknown tool, bad arguments) is the request's fault; anything else is an outage.
-      if (err instanceof McpError)
+      if (err instanceof (await mcpSdk()).McpError)
         throw new UnprocessableError(
           `MCP server ${ref.server} refused ${ref.tool}: ${err.message}`,
         );
@@ -166,8 +164,11 @@ export class McpToolsService {
       Authorization: `Bearer ${token}`,
       traceparent: traceparentFor(TraceContext.current() ?? newTraceId()),
     };
-    const client = new Client({ name: 've-platform-gateway', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+    const sdk = await mcpSdk();
+    const client = new sdk.Client({ name: 've-platform-gateway', version: '1.0.0' });
+    const transport = new sdk.StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers },
+    });
     try {
       await client.connect(transport, this.requestOptions());
       return await use(client);
@@ -175,4 +176,21 @@ export class McpToolsService {
       await client.close().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The MCP SDK (and the zod schemas it builds), loaded on the first tool call: most processes never
+ * call a tool, and it costs them ~15 MB of memory otherwise.
+ */
+let sdkLoading: ReturnType<typeof loadMcpSdk> | undefined;
+function mcpSdk(): ReturnType<typeof loadMcpSdk> {
+  return (sdkLoading ??= loadMcpSdk());
+}
+async function loadMcpSdk() {
+  const [{ Client }, { StreamableHTTPClientTransport }, { McpError }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]);
+  return { Client, StreamableHTTPClientTransport, McpError };
 }
