@@ -101,9 +101,15 @@ function pendingReconnect(client: Redis): boolean {
 
 /**
  * @nestjs/bullmq hands workers their queue's connection options, which fail fast for producers
- * (maxRetriesPerRequest: 1). A worker's commands wait for Redis instead (BullMQ's requirement).
+ * (maxRetriesPerRequest: 1, no offline queue). A worker's commands wait for Redis instead
+ * (BullMQ's requirement). Without the offline queue, ioredis rejects a command synchronously
+ * while Redis is down ("Stream isn't writeable"), which BullMQ does not take for a connection
+ * error: its main loop then fetched again at once, for ever, in microtasks, starving the event
+ * loop (100% CPU; no timer, request or signal handled) until Redis came back.
  */
 function keepRetrying(connection: ConnectionOptions): ConnectionOptions {
   const isClient = typeof (connection as { duplicate?: unknown }).duplicate === 'function';
-  return isClient ? connection : { ...connection, maxRetriesPerRequest: null };
+  return isClient
+    ? connection
+    : { ...connection, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type RawBuilder, sql, type Updateable } from 'kysely';
+import { type QueryCreator, type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Db } from '../common/db-types';
 import type { Keyset } from '../common/pagination';
 import { KYSELY } from '../database';
 import type {
+  Database,
   NewTask,
   TaskEventRow,
   TaskPriority,
@@ -48,6 +49,37 @@ export type NewTaskRow = Omit<NewTask, 'created_at' | 'updated_at'> & {
  */
 export const nowMs = () => sql<Date>`date_trunc('milliseconds', now())`;
 
+/** INSERT of new rows; a concurrent request with the same idempotency key wins (its row is not returned). */
+function insertTasks(db: QueryCreator<Database>, rows: NewTaskRow[]) {
+  return db
+    .insertInto('tasks')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['customer_id', 'idempotency_key'])
+        .where('idempotency_key', 'is not', null)
+        .doNothing(),
+    )
+    .returningAll();
+}
+
+/** UPDATE of the customer's tasks `ids` that are still in `from` to `to`, returning the rows moved. */
+function moveStatus(
+  db: QueryCreator<Database>,
+  customerId: string,
+  ids: string[],
+  from: TaskStatus,
+  to: TaskStatus,
+) {
+  return db
+    .updateTable('tasks')
+    .set({ status: to, updated_at: nowMs() })
+    .where('customer_id', '=', customerId)
+    .where('id', 'in', ids)
+    .where('status', '=', from)
+    .returningAll();
+}
+
 /** Kysely queries on tasks and task_events; nothing else touches these tables. */
 @Injectable()
 export class TasksRepository {
@@ -56,17 +88,7 @@ export class TasksRepository {
   async insertMany(rows: NewTaskRow[], db: Db = this.db): Promise<TaskRow[]> {
     if (!rows.length) return [];
     // A concurrent request with the same idempotency key wins; the loser reads the winner's row.
-    return db
-      .insertInto('tasks')
-      .values(rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['customer_id', 'idempotency_key'])
-          .where('idempotency_key', 'is not', null)
-          .doNothing(),
-      )
-      .returningAll()
-      .execute();
+    return insertTasks(db, rows).execute();
   }
 
   /**
@@ -82,18 +104,7 @@ export class TasksRepository {
   ): Promise<{ rows: TaskRow[]; backlog: Partial<Record<TaskPriority, number>> }> {
     if (!rows.length) return { rows: [], backlog: {} };
     const inserted = await this.db
-      .with('ins', (db) =>
-        db
-          .insertInto('tasks')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .columns(['customer_id', 'idempotency_key'])
-              .where('idempotency_key', 'is not', null)
-              .doNothing(),
-          )
-          .returningAll(),
-      )
+      .with('ins', (db) => insertTasks(db, rows))
       .with('ev', (db) =>
         db
           .insertInto('task_events')
@@ -139,15 +150,7 @@ export class TasksRepository {
   ): Promise<TaskRow[]> {
     if (!ids.length) return [];
     return this.db
-      .with('upd', (db) =>
-        db
-          .updateTable('tasks')
-          .set({ status: to, updated_at: nowMs() })
-          .where('customer_id', '=', customerId)
-          .where('id', 'in', ids)
-          .where('status', '=', from)
-          .returningAll(),
-      )
+      .with('upd', (db) => moveStatus(db, customerId, ids, from, to))
       .with('ev', (db) =>
         db
           .insertInto('task_events')
@@ -287,14 +290,7 @@ export class TasksRepository {
     db: Db,
   ): Promise<TaskRow[]> {
     if (!ids.length) return [];
-    return db
-      .updateTable('tasks')
-      .set({ status: to, updated_at: nowMs() })
-      .where('customer_id', '=', customerId)
-      .where('id', 'in', ids)
-      .where('status', '=', from)
-      .returningAll()
-      .execute();
+    return moveStatus(db, customerId, ids, from, to).execute();
   }
 
   async insertEvents(events: NewTaskEvent[], db: Db = this.db): Promise<void> {
