@@ -4,12 +4,11 @@ import {
   AppProcess,
   baseEnv,
   freePort,
+  type HealthReport,
   PrivateRedis,
   statusOf,
   tempDir,
 } from './support/processes';
-
-type HealthReport = Record<'info' | 'error', Record<string, { status: string }>>;
 
 /**
  * A deployment whose Redis is not there yet (it starts later, or is down during a rollout): the

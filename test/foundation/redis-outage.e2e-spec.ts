@@ -3,13 +3,12 @@ import {
   AppProcess,
   baseEnv,
   freePort,
+  type HealthReport,
   PrivateRedis,
   statusOf,
   tempDir,
   until,
 } from './support/processes';
-
-type HealthReport = Record<'info' | 'error', Record<string, { status: string }>>;
 
 /**
  * Redis goes away and comes back: readiness follows it, liveness does not, the process stays up

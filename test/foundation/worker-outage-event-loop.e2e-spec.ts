@@ -23,7 +23,7 @@ describe('a worker while Redis is down', () => {
     redis = await PrivateRedis.start();
     child = spawn(
       NODE,
-      [join(__dirname, 'support', 'outage-worker.js'), join(ROOT, 'dist'), redis.url],
+      [join(__dirname, 'support', 'outage-worker.ts'), join(ROOT, 'dist'), redis.url],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(...d.split('\n')));

@@ -54,6 +54,9 @@ export interface Exit {
 }
 
 /** A process of the built app (dist/), its output kept for assertions. */
+/** The body of /health/ready (terminus): each indicator's status under `info` or `error`. */
+export type HealthReport = Record<'info' | 'error', Record<string, { status: string }>>;
+
 export class AppProcess {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
