@@ -131,7 +131,7 @@ export class TaskCreation {
       return rows;
     }
     const ids = rows.map((r) => r.id);
-    const moved = await this.transitions.applyManyAlone(customerId, ids, 'pending', 'queued');
+    const moved = await this.transitions.applyMany(undefined, customerId, ids, 'pending', 'queued');
     const byId = new Map(moved.map((r) => [r.id, r]));
     return Promise.all(
       rows.map(async (r) => byId.get(r.id) ?? (await this.repo.find(customerId, r.id)) ?? r),

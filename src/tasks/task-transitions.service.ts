@@ -196,35 +196,21 @@ export class TaskTransitions {
     );
   }
 
-  /** applyMany in a transaction of its own: one statement (TasksRepository.transitionManyAlone). */
-  async applyManyAlone(
-    customerId: string,
-    ids: string[],
-    from: TaskStatus,
-    to: TaskStatus,
-  ): Promise<TaskRow[]> {
-    TaskStateMachine.assertTransition(from, to);
-    const rows = await this.repo.transitionManyAlone(customerId, ids, from, to);
-    // Committed: published now, all in one go (the shared Redis client pipelines them).
-    await Promise.all(rows.map((row) => this.publish(this.db, row, from)));
-    return rows;
-  }
-
-  /** Many tasks from one status to another (bulk create: pending → queued) in one statement. */
+  /**
+   * Many tasks from one status to another (bulk create: pending → queued) in one statement, in
+   * `db` (a caller's transaction; none: committed at once and published now).
+   */
   async applyMany(
-    trx: Db,
+    db: Db | undefined,
     customerId: string,
     ids: string[],
     from: TaskStatus,
     to: TaskStatus,
   ): Promise<TaskRow[]> {
     TaskStateMachine.assertTransition(from, to);
-    const rows = await this.repo.updateManyIfStatus(customerId, ids, from, to, trx);
-    await this.repo.insertEvents(
-      rows.map((r) => ({ taskId: r.id, customerId, type: to, fromStatus: from, toStatus: to })),
-      trx,
-    );
-    for (const row of rows) await this.publish(trx, row, from);
+    const rows = await this.repo.transitionMany(customerId, ids, from, to, db);
+    // All in one go (the shared Redis client pipelines them; in a transaction, after its commit).
+    await Promise.all(rows.map((row) => this.publish(db, row, from)));
     return rows;
   }
 
@@ -262,7 +248,7 @@ export class TaskTransitions {
     await this.repo.insertEvents([{ taskId, customerId, type, data: data ?? null }], trx);
   }
 
-  private async publish(trx: Db, row: TaskRow, previousStatus: TaskStatus): Promise<void> {
+  private async publish(trx: Db | undefined, row: TaskRow, previousStatus: TaskStatus): Promise<void> {
     const base = {
       customerId: row.customer_id,
       taskId: row.id,

@@ -141,15 +141,19 @@ export class TasksRepository {
     };
   }
 
-  /** updateManyIfStatus + a timeline entry for each row moved, as one statement (see above). */
-  async transitionManyAlone(
+  /**
+   * Moves the customer's tasks `ids` that are still in `from` to `to`, with a timeline entry for
+   * each row moved, as one statement (atomic on its own, or part of a caller's transaction).
+   */
+  async transitionMany(
     customerId: string,
     ids: string[],
     from: TaskStatus,
     to: TaskStatus,
+    db: Db = this.db,
   ): Promise<TaskRow[]> {
     if (!ids.length) return [];
-    return this.db
+    return db
       .with('upd', (db) => moveStatus(db, customerId, ids, from, to))
       .with('ev', (db) =>
         db
@@ -279,18 +283,6 @@ export class TasksRepository {
     if (!found) return undefined;
     const { previous_status: previous, ...row } = found;
     return { row: row as TaskRow, previous };
-  }
-
-  /** Moves many tasks from one status to another in one statement; returns the rows that moved. */
-  async updateManyIfStatus(
-    customerId: string,
-    ids: string[],
-    from: TaskStatus,
-    to: TaskStatus,
-    db: Db,
-  ): Promise<TaskRow[]> {
-    if (!ids.length) return [];
-    return moveStatus(db, customerId, ids, from, to).execute();
   }
 
   async insertEvents(events: NewTaskEvent[], db: Db = this.db): Promise<void> {
